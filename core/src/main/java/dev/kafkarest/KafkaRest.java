@@ -1,0 +1,236 @@
+package dev.kafkarest;
+
+import dev.kafkarest.endpoint.BrokersEndpoint;
+import dev.kafkarest.endpoint.PartitionsEndpoint;
+import dev.kafkarest.endpoint.ProduceEndpoint;
+import dev.kafkarest.endpoint.RootEndpoint;
+import dev.kafkarest.endpoint.TopicsEndpoint;
+import dev.kafkarest.error.Errors;
+import dev.kafkarest.error.ExceptionMapper;
+import dev.kafkarest.format.RecordFormats;
+import dev.kafkarest.http.Json;
+import dev.kafkarest.http.LimitedInputStream;
+import dev.kafkarest.http.MediaTypes;
+import dev.kafkarest.http.RestRequest;
+import dev.kafkarest.http.RestResponse;
+import dev.kafkarest.http.Router;
+import dev.kafkarest.kafka.KafkaClients;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy: one per mount. {@link #handle} turns a neutral request into a complete answer and never fails;
+ * {@link #close} releases every client and thread it owns. Thread-safe.
+ */
+public final class KafkaRest implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KafkaRest.class);
+
+  private final KafkaRestConfig config;
+  private final Producer<byte[], byte[]> producer;
+  private final Admin admin;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
+  private final Router router;
+  private final long requestMaxBytes;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private KafkaRest(Builder b) {
+    this.config = b.config;
+    this.ownsScheduler = b.scheduler == null;
+    this.scheduler = ownsScheduler ? newScheduler() : b.scheduler;
+    KafkaClients clients = b.clients;
+    RecordFormats formats = b.formats != null ? b.formats : RecordFormats.schemaless();
+    this.producer = clients.producer(config.producerProperties());
+    this.admin = clients.admin(config.adminProperties());
+    this.requestMaxBytes = config.getLong(KafkaRestConfig.REQUEST_MAX_BYTES);
+    this.router = Router.builder()
+        .endpoint(new RootEndpoint())
+        .endpoint(new TopicsEndpoint(admin))
+        .endpoint(new PartitionsEndpoint(admin))
+        .endpoint(new BrokersEndpoint(admin))
+        .endpoint(new ProduceEndpoint(producer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS)))
+        .build();
+  }
+
+  public static Builder builder(KafkaRestConfig config) {
+    return new Builder(config);
+  }
+
+  public static KafkaRest create(KafkaRestConfig config) {
+    return builder(config).build();
+  }
+
+  public KafkaRestConfig config() {
+    return config;
+  }
+
+  /** Handles one request. The stage always completes normally, with an error answer when something failed. */
+  public CompletionStage<RestResponse> handle(RestRequest request) {
+    CompletionStage<RestResponse> stage;
+    try {
+      stage = dispatch(request);
+    } catch (Throwable t) {
+      stage = CompletableFuture.failedFuture(t);
+    }
+    return stage.handle((response, failure) -> failure == null ? response : errorResponse(failure));
+  }
+
+  private CompletionStage<RestResponse> dispatch(RestRequest request) throws Exception {
+    if (closed.get()) {
+      throw Errors.unavailable("The proxy is shutting down.");
+    }
+    Router.Match match = router.match(request.method(), request.path());
+    Router.Route route = match.route();
+    checkContentType(request, route);
+    String responseType = negotiate(request, route);
+    RestRequest limited = new RestRequest(request.method(), request.path(), request.query(), request.headers(),
+        new LimitedInputStream(request.body(), requestMaxBytes), request.baseUri(), request.principal());
+    CompletionStage<RestResponse> stage = route.handler().handle(limited, match.params());
+    if (responseType == null || responseType.equals(MediaTypes.V2)) {
+      return stage;
+    }
+    return stage.thenApply(r -> withContentType(r, responseType));
+  }
+
+  private void checkContentType(RestRequest request, Router.Route route) {
+    if (route.consumes().isEmpty()) {
+      return;
+    }
+    String contentType = request.header("Content-Type").orElse(null);
+    if (contentType == null) {
+      if (hasBody(request)) {
+        throw Errors.unsupportedMediaType();
+      }
+      return;
+    }
+    if (!route.consumes().contains(MediaTypes.essence(contentType))) {
+      throw Errors.unsupportedMediaType();
+    }
+    long declared = request.header("Content-Length").map(KafkaRest::parseLength).orElse(-1L);
+    if (declared > requestMaxBytes) {
+      throw Errors.requestTooLarge(requestMaxBytes);
+    }
+  }
+
+  private static long parseLength(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static boolean hasBody(RestRequest request) {
+    return request.header("Transfer-Encoding").isPresent()
+        || request.header("Content-Length").map(KafkaRest::parseLength).orElse(0L) > 0;
+  }
+
+  private static String negotiate(RestRequest request, Router.Route route) {
+    if (route.produces().isEmpty()) {
+      return null;
+    }
+    String chosen = MediaTypes.negotiate(request.header("Accept").orElse(null), route.produces());
+    if (chosen == null) {
+      throw Errors.notAcceptable();
+    }
+    return chosen;
+  }
+
+  private static RestResponse withContentType(RestResponse response, String type) {
+    if (response.status() >= 300 || response.contentType() == null) {
+      return response;
+    }
+    return new RestResponse(response.status(), Map.of("Content-Type", List.of(type)), response.body());
+  }
+
+  private static RestResponse errorResponse(Throwable failure) {
+    return Json.error(ExceptionMapper.toRestException(failure));
+  }
+
+  /**
+   * Stops taking requests, closes every consumer instance (they leave their groups), flushes the producer so
+   * in-flight produce requests get their answers, and releases every thread. Bounded in time.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    closeQuietly("producer", () -> producer.close(Duration.ofSeconds(30)));
+    closeQuietly("admin client", () -> admin.close(Duration.ofSeconds(5)));
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+      closeQuietly("scheduler", () -> scheduler.awaitTermination(5, TimeUnit.SECONDS));
+    }
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void closeQuietly(String what, Step step) {
+    try {
+      step.run();
+    } catch (Exception e) {
+      log.warn("Closing the {} failed", what, e);
+    }
+  }
+
+  private static ScheduledExecutorService newScheduler() {
+    return Executors.newScheduledThreadPool(1, r -> {
+      Thread t = new Thread(r, "kafka-rest-timer");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Builds a proxy; tests may swap the Kafka clients, the clock and the scheduler. */
+  public static final class Builder {
+    private final KafkaRestConfig config;
+    private KafkaClients clients = KafkaClients.standard();
+    private Clock clock = Clock.systemUTC();
+    private ScheduledExecutorService scheduler;
+    private RecordFormats formats;
+
+    private Builder(KafkaRestConfig config) {
+      this.config = config;
+    }
+
+    public Builder clients(KafkaClients clients) {
+      this.clients = clients;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** A scheduler owned by the host; the proxy then does not shut it down. */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = scheduler;
+      return this;
+    }
+
+    public Builder formats(RecordFormats formats) {
+      this.formats = formats;
+      return this;
+    }
+
+    public KafkaRest build() {
+      return new KafkaRest(this);
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.kafkarest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The proxy's configuration: immutable, built with {@link #builder()} or {@link #fromProperties(Properties)}.
+ * Keys follow Confluent REST Proxy: {@code client.*} goes to every Kafka client, {@code producer.*},
+ * {@code consumer.*} and {@code admin.*} to one kind, {@code schema.registry.*} to the registry client.
+ */
+public final class KafkaRestConfig {
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String CONSUMER_REQUEST_TIMEOUT_MS = "consumer.request.timeout.ms";
+  public static final String CONSUMER_INSTANCE_TIMEOUT_MS = "consumer.instance.timeout.ms";
+  public static final String CONSUMER_REQUEST_MAX_BYTES = "consumer.request.max.bytes";
+  public static final String CONSUMER_ITERATOR_BACKOFF_MS = "consumer.iterator.backoff.ms";
+  public static final String CONSUMER_THREADS = "consumer.threads";
+  public static final String CONSUMER_MAX_INSTANCES = "consumer.max.instances";
+  public static final String CONSUMER_MAX_POLLS = "consumer.max.concurrent.polls";
+  public static final String FETCH_MIN_BYTES = "fetch.min.bytes";
+  public static final String REQUEST_MAX_BYTES = "request.max.bytes";
+  public static final String PRODUCE_MAX_RECORDS = "produce.max.records";
+  public static final String ID = "id";
+
+  /** Proxy keys that start with "consumer." but are not Kafka consumer settings. */
+  private static final Set<String> PROXY_CONSUMER_KEYS = Set.of(
+      CONSUMER_REQUEST_TIMEOUT_MS, CONSUMER_INSTANCE_TIMEOUT_MS, CONSUMER_REQUEST_MAX_BYTES,
+      CONSUMER_ITERATOR_BACKOFF_MS, CONSUMER_THREADS, CONSUMER_MAX_INSTANCES, CONSUMER_MAX_POLLS,
+      "consumer.iterator.timeout.ms");
+
+  private static final Map<String, String> DEFAULTS = Map.ofEntries(
+      Map.entry(CONSUMER_REQUEST_TIMEOUT_MS, "1000"),
+      Map.entry(CONSUMER_INSTANCE_TIMEOUT_MS, "300000"),
+      Map.entry(CONSUMER_REQUEST_MAX_BYTES, "67108864"),
+      Map.entry(CONSUMER_ITERATOR_BACKOFF_MS, "50"),
+      Map.entry(CONSUMER_THREADS, "8"),
+      Map.entry(CONSUMER_MAX_INSTANCES, "1000"),
+      Map.entry(CONSUMER_MAX_POLLS, "1000"),
+      Map.entry(FETCH_MIN_BYTES, "-1"),
+      Map.entry(REQUEST_MAX_BYTES, "16777216"),
+      Map.entry(PRODUCE_MAX_RECORDS, "10000"),
+      Map.entry(ID, ""));
+
+  /** Producer defaults for an HTTP proxy: durable (acks=all, idempotent) and never blocking a request for long. */
+  static final Map<String, String> PRODUCER_DEFAULTS = Map.of(
+      "acks", "all",
+      "enable.idempotence", "true",
+      "linger.ms", "1",
+      "max.block.ms", "5000",
+      "request.timeout.ms", "15000",
+      "delivery.timeout.ms", "30000");
+
+  static final Map<String, String> ADMIN_DEFAULTS = Map.of(
+      "request.timeout.ms", "10000",
+      "default.api.timeout.ms", "15000");
+
+  private final Map<String, String> values;
+
+  private KafkaRestConfig(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    String bootstrap = values.get(BOOTSTRAP_SERVERS);
+    if (bootstrap == null || bootstrap.isBlank()) {
+      throw new IllegalArgumentException(BOOTSTRAP_SERVERS + " is required");
+    }
+    for (String key : DEFAULTS.keySet()) {
+      if (!key.equals(ID)) {
+        getLong(key);
+      }
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static KafkaRestConfig fromProperties(Properties properties) {
+    Builder b = builder();
+    properties.stringPropertyNames().forEach(k -> b.set(k, properties.getProperty(k)));
+    return b.build();
+  }
+
+  public static KafkaRestConfig fromFile(Path file) throws IOException {
+    Properties properties = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      properties.load(in);
+    }
+    return fromProperties(properties);
+  }
+
+  public String get(String key) {
+    String value = values.get(key);
+    return value != null ? value : DEFAULTS.get(key);
+  }
+
+  public long getLong(String key) {
+    String value = get(key);
+    try {
+      return Long.parseLong(value.trim());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(key + " must be a number");
+    }
+  }
+
+  public int getInt(String key) {
+    return Math.toIntExact(getLong(key));
+  }
+
+  public String bootstrapServers() {
+    return get(BOOTSTRAP_SERVERS);
+  }
+
+  /** All keys as given, without defaults. */
+  public Map<String, String> asMap() {
+    return values;
+  }
+
+  public Map<String, Object> producerProperties() {
+    Map<String, Object> props = new HashMap<>(PRODUCER_DEFAULTS);
+    props.putAll(clientProperties("producer."));
+    return props;
+  }
+
+  public Map<String, Object> adminProperties() {
+    Map<String, Object> props = new HashMap<>(ADMIN_DEFAULTS);
+    props.putAll(clientProperties("admin."));
+    return props;
+  }
+
+  public Map<String, Object> consumerProperties() {
+    return clientProperties("consumer.");
+  }
+
+  /** Settings under a prefix, prefix removed: {@code withPrefix("schema.registry.")}. */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> out = new HashMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        out.put(k.substring(prefix.length()), v);
+      }
+    });
+    return out;
+  }
+
+  private Map<String, Object> clientProperties(String kindPrefix) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(BOOTSTRAP_SERVERS, bootstrapServers());
+    props.putAll(withPrefix("client."));
+    values.forEach((k, v) -> {
+      if (k.startsWith(kindPrefix) && !PROXY_CONSUMER_KEYS.contains(k)) {
+        props.put(k.substring(kindPrefix.length()), v);
+      }
+    });
+    return props;
+  }
+
+  /** Builder; {@link #set} takes any key, typed setters exist for the common ones. */
+  public static final class Builder {
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    public Builder set(String key, String value) {
+      values.put(key, value);
+      return this;
+    }
+
+    public Builder bootstrapServers(String servers) {
+      return set(BOOTSTRAP_SERVERS, servers);
+    }
+
+    public Builder schemaRegistryUrl(String url) {
+      return set(SCHEMA_REGISTRY_URL, url);
+    }
+
+    public Builder consumerRequestTimeoutMs(long ms) {
+      return set(CONSUMER_REQUEST_TIMEOUT_MS, Long.toString(ms));
+    }
+
+    public Builder consumerInstanceTimeoutMs(long ms) {
+      return set(CONSUMER_INSTANCE_TIMEOUT_MS, Long.toString(ms));
+    }
+
+    public Builder requestMaxBytes(long bytes) {
+      return set(REQUEST_MAX_BYTES, Long.toString(bytes));
+    }
+
+    public KafkaRestConfig build() {
+      return new KafkaRestConfig(values);
+    }
+  }
+}

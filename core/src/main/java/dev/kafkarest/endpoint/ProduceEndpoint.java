@@ -1,0 +1,100 @@
+package dev.kafkarest.endpoint;
+
+import dev.kafkarest.error.Errors;
+import dev.kafkarest.error.ExceptionMapper;
+import dev.kafkarest.format.EmbeddedFormat;
+import dev.kafkarest.format.RecordEncoder;
+import dev.kafkarest.format.RecordFormat;
+import dev.kafkarest.format.RecordFormats;
+import dev.kafkarest.http.Endpoint;
+import dev.kafkarest.http.PathParams;
+import dev.kafkarest.http.RestRequest;
+import dev.kafkarest.http.RestResponse;
+import dev.kafkarest.http.Router;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidTopicException;
+
+/**
+ * v2 produce: {@code POST /topics/{topic}} and {@code POST /topics/{topic}/partitions/{partition}}. Every record
+ * of a request is handed to the shared producer at once; the answer waits for all acknowledgements and lists
+ * one result per record, in request order.
+ */
+public final class ProduceEndpoint implements Endpoint {
+  private final Producer<byte[], byte[]> producer;
+  private final RecordFormats formats;
+  private final int maxRecords;
+
+  public ProduceEndpoint(Producer<byte[], byte[]> producer, RecordFormats formats, int maxRecords) {
+    this.producer = producer;
+    this.formats = formats;
+    this.maxRecords = maxRecords;
+  }
+
+  @Override
+  public void routes(Router.Builder routes) {
+    routes.add("POST", "/topics/{topic}", V2Types.READ_EMBEDDED, V2Types.ANSWER_V2_OR_EMBEDDED,
+        (req, p) -> produce(req, p.get("topic"), null));
+    routes.add("POST", "/topics/{topic}/partitions/{partition}", V2Types.READ_EMBEDDED,
+        V2Types.ANSWER_V2_OR_EMBEDDED, (req, p) -> produce(req, p.get("topic"), p.getInt("partition")));
+  }
+
+  private CompletionStage<RestResponse> produce(RestRequest req, String topic, Integer pathPartition)
+      throws Exception {
+    EmbeddedFormat embedded = req.header("Content-Type").flatMap(EmbeddedFormat::fromMediaType)
+        .orElseThrow(Errors::unsupportedMediaType);
+    RecordFormat format = formats.get(embedded);
+    ProduceRequestReader.ParsedRequest parsed = new ProduceRequestReader(format, maxRecords).read(req.body());
+    return format.encoder(topic, parsed.schemas())
+        .thenCompose(encoder -> send(topic, pathPartition, parsed.records(), encoder));
+  }
+
+  private CompletionStage<RestResponse> send(String topic, Integer pathPartition,
+                                             List<ProduceRequestReader.ParsedRecord> records, RecordEncoder encoder) {
+    int n = records.size();
+    byte[][] keys = new byte[n][];
+    byte[][] values = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      // Encode everything first: a record that does not convert fails the request before anything is sent.
+      ProduceRequestReader.ParsedRecord r = records.get(i);
+      keys[i] = encoder.encode(r.key(), true);
+      values[i] = encoder.encode(r.value(), false);
+    }
+    ProduceResults results = new ProduceResults(n, encoder.keySchemaId(), encoder.valueSchemaId());
+    int partitionCount;
+    try {
+      // One metadata look-up per request, bounded by max.block.ms; cached by the producer after the first.
+      partitionCount = producer.partitionsFor(topic).size();
+    } catch (InvalidTopicException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      for (int i = 0; i < n; i++) {
+        results.failed(i, e);
+      }
+      return CompletableFuture.completedFuture(results.toResponse());
+    }
+    for (int i = 0; i < n; i++) {
+      Integer partition = records.get(i).partition() != null ? records.get(i).partition() : pathPartition;
+      if (partition != null && (partition < 0 || partition >= partitionCount)) {
+        results.failed(i, Errors.partitionNotFound());
+        continue;
+      }
+      int index = i;
+      try {
+        producer.send(new ProducerRecord<>(topic, partition, keys[i], values[i]), (metadata, failure) -> {
+          if (failure != null) {
+            results.failed(index, failure);
+          } else {
+            results.succeeded(index, metadata.partition(), metadata.offset());
+          }
+        });
+      } catch (RuntimeException e) {
+        results.failed(index, ExceptionMapper.unwrap(e));
+      }
+    }
+    return results.completion();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.kafkarest.format;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.kafkarest.http.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.errors.SerializationException;
+
+/** Any JSON value in the request, compact UTF-8 JSON in Kafka (what Confluent's KafkaJsonSerializer writes). */
+public final class JsonFormat implements RecordFormat {
+  private static final RecordEncoder IDENTITY = (parsed, isKey) -> (byte[]) parsed;
+
+  @Override
+  public EmbeddedFormat format() {
+    return EmbeddedFormat.JSON;
+  }
+
+  @Override
+  public Object read(JsonParser parser) throws IOException {
+    // Copies the value token by token into compact bytes: no tree, numbers kept exactly as written.
+    try (ByteArrayBuilder bytes = new ByteArrayBuilder(256);
+         JsonGenerator out = Json.MAPPER.getFactory().createGenerator(bytes)) {
+      out.copyCurrentStructureExact(parser);
+      out.flush();
+      return bytes.toByteArray();
+    }
+  }
+
+  @Override
+  public CompletionStage<RecordEncoder> encoder(String topic, SchemaSelection schemas) {
+    return CompletableFuture.completedFuture(IDENTITY);
+  }
+
+  @Override
+  public DecodedValue decode(String topic, boolean isKey, byte[] data) {
+    checkIsJson(data);
+    String text = new String(data, StandardCharsets.UTF_8);
+    return out -> out.writeRawValue(text);
+  }
+
+  /** The records answer embeds the bytes as they are, so they must be one complete JSON value. */
+  private static void checkIsJson(byte[] data) {
+    try (JsonParser parser = Json.MAPPER.getFactory().createParser(data)) {
+      if (parser.nextToken() == null) {
+        throw new SerializationException("record is empty, not JSON");
+      }
+      parser.skipChildren();
+      if (parser.nextToken() != null) {
+        throw new SerializationException("record holds more than one JSON value");
+      }
+    } catch (IOException e) {
+      throw new SerializationException("record is not valid JSON");
+    }
+  }
+}
