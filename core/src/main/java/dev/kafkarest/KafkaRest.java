@@ -1,6 +1,8 @@
 package dev.kafkarest;
 
+import dev.kafkarest.consumer.ConsumerRegistry;
 import dev.kafkarest.endpoint.BrokersEndpoint;
+import dev.kafkarest.endpoint.ConsumersEndpoint;
 import dev.kafkarest.endpoint.PartitionsEndpoint;
 import dev.kafkarest.endpoint.ProduceEndpoint;
 import dev.kafkarest.endpoint.RootEndpoint;
@@ -15,6 +17,8 @@ import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
 import dev.kafkarest.kafka.KafkaClients;
+import dev.kafkarest.security.AccessGuard;
+import dev.kafkarest.security.AccessPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +44,7 @@ public final class KafkaRest implements AutoCloseable {
   private final KafkaRestConfig config;
   private final Producer<byte[], byte[]> producer;
   private final Admin admin;
+  private final ConsumerRegistry consumers;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Router router;
@@ -54,13 +59,16 @@ public final class KafkaRest implements AutoCloseable {
     RecordFormats formats = b.formats != null ? b.formats : RecordFormats.schemaless();
     this.producer = clients.producer(config.producerProperties());
     this.admin = clients.admin(config.adminProperties());
+    this.consumers = new ConsumerRegistry(config, clients, formats, b.clock, scheduler);
     this.requestMaxBytes = config.getLong(KafkaRestConfig.REQUEST_MAX_BYTES);
+    AccessGuard guard = new AccessGuard(b.accessPolicy);
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
-        .endpoint(new TopicsEndpoint(admin))
-        .endpoint(new PartitionsEndpoint(admin))
-        .endpoint(new BrokersEndpoint(admin))
-        .endpoint(new ProduceEndpoint(producer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS)))
+        .endpoint(new TopicsEndpoint(admin, guard))
+        .endpoint(new PartitionsEndpoint(admin, guard))
+        .endpoint(new BrokersEndpoint(admin, guard))
+        .endpoint(new ProduceEndpoint(producer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
+        .endpoint(new ConsumersEndpoint(consumers, guard))
         .build();
   }
 
@@ -168,6 +176,7 @@ public final class KafkaRest implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    closeQuietly("consumer instances", consumers::close);
     closeQuietly("producer", () -> producer.close(Duration.ofSeconds(30)));
     closeQuietly("admin client", () -> admin.close(Duration.ofSeconds(5)));
     if (ownsScheduler) {
@@ -203,6 +212,7 @@ public final class KafkaRest implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
     private RecordFormats formats;
+    private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
 
     private Builder(KafkaRestConfig config) {
       this.config = config;
@@ -226,6 +236,12 @@ public final class KafkaRest implements AutoCloseable {
 
     public Builder formats(RecordFormats formats) {
       this.formats = formats;
+      return this;
+    }
+
+    /** Who may do what; the binding supplies the caller's principal. Default: everything is allowed. */
+    public Builder accessPolicy(AccessPolicy policy) {
+      this.accessPolicy = policy;
       return this;
     }
 
