@@ -68,6 +68,11 @@ public final class HttpCalls {
     return send("POST", path, HttpRequest.BodyPublishers.ofString(body), withContentType(contentType, headers));
   }
 
+  /** Any method with a body, e.g. Confluent's GET .../offsets, which reads a JSON body. */
+  public Reply call(String method, String path, String contentType, String body, String... headers) {
+    return send(method, path, HttpRequest.BodyPublishers.ofString(body), withContentType(contentType, headers));
+  }
+
   /** A POST whose body is sent chunked (no Content-Length), as a streaming client would. */
   public Reply postChunked(String path, String contentType, Supplier<InputStream> body, String... headers) {
     return send("POST", path, HttpRequest.BodyPublishers.ofInputStream(body), withContentType(contentType, headers));
