@@ -276,9 +276,11 @@ public abstract class ProxyContract {
   void consumerLifeCycle() {
     String topic = newTopic(1);
     String group = "contract-g-" + UUID.randomUUID().toString().substring(0, 8);
+    // Forwarded headers are client input unless the host trusts its proxy: off by default in every binding.
     Reply created = http.post("/consumers/" + group, V2,
         "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\","
-            + "\"auto.commit.enable\":\"false\"}");
+            + "\"auto.commit.enable\":\"false\"}",
+        "X-Forwarded-Host", "attacker.example", "Forwarded", "host=attacker.example;proto=https");
     JsonNode instance = ok(created);
     assertEquals("c1", instance.get("instance_id").asText());
     // base_uri must be the URL the client used: scheme, host, port, context path and mount.
