@@ -22,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * The subset of Confluent's Schema Registry REST API a proxy needs, over {@code java.net.http}, fully async.
@@ -70,12 +69,12 @@ public final class SchemaRegistryClient {
 
   /** {@code GET /schemas/ids/{id}}, cached. */
   public CompletableFuture<RegistrySchema> schemaById(int id) {
-    return cached(byId, id, () -> call("GET", "/schemas/ids/" + id, null).thenApply(SchemaRegistryClient::schemaOf));
+    return LruCache.shared(byId, id, () -> call("GET", "/schemas/ids/" + id, null).thenApply(SchemaRegistryClient::schemaOf));
   }
 
   /** {@code POST /subjects/{subject}}: the id of a schema already registered under the subject; 404 if not. */
   public CompletableFuture<Integer> lookup(String subject, RegistrySchema schema) {
-    return cached(idBySubject, new SubjectSchema(subject, schema),
+    return LruCache.shared(idBySubject, new SubjectSchema(subject, schema),
         () -> call("POST", "/subjects/" + encode(subject), body(schema)).thenApply(n -> n.path("id").asInt()));
   }
 
@@ -87,7 +86,7 @@ public final class SchemaRegistryClient {
 
   /** Looks the schema up under the subject and registers it if it is not there yet; cached either way. */
   public CompletableFuture<Integer> lookupOrRegister(String subject, RegistrySchema schema) {
-    return cached(idBySubject, new SubjectSchema(subject, schema), () ->
+    return LruCache.shared(idBySubject, new SubjectSchema(subject, schema), () ->
         call("POST", "/subjects/" + encode(subject), body(schema))
             .thenApply(n -> n.path("id").asInt())
             .exceptionallyCompose(failure -> {
@@ -104,7 +103,7 @@ public final class SchemaRegistryClient {
     if (version < 0) {
       return latest(subject);
     }
-    return cached(byVersion, new SubjectVersion(subject, version),
+    return LruCache.shared(byVersion, new SubjectVersion(subject, version),
         () -> call("GET", "/subjects/" + encode(subject) + "/versions/" + version, null)
             .thenApply(SchemaRegistryClient::registeredOf));
   }
@@ -195,33 +194,6 @@ public final class SchemaRegistryClient {
       t = t.getCause();
     }
     return t;
-  }
-
-  /** Shares one in-flight call per key; a failure is not cached, so the next request tries again. */
-  private static <K, V> CompletableFuture<V> cached(LruCache<K, CompletableFuture<V>> cache, K key,
-                                                    Supplier<CompletableFuture<V>> call) {
-    boolean[] created = {false};
-    CompletableFuture<V> future = cache.computeIfAbsent(key, k -> {
-      created[0] = true;
-      return new CompletableFuture<>();
-    });
-    if (created[0]) {
-      CompletableFuture<V> started;
-      try {
-        started = call.get();
-      } catch (RuntimeException e) {
-        started = CompletableFuture.failedFuture(e);
-      }
-      started.whenComplete((value, failure) -> {
-        if (failure != null) {
-          cache.remove(key, future);
-          future.completeExceptionally(unwrap(failure));
-        } else {
-          future.complete(value);
-        }
-      });
-    }
-    return future;
   }
 
   // --- bodies ---

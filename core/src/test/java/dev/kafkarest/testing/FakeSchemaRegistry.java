@@ -130,7 +130,7 @@ public final class FakeSchemaRegistry implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     calls.incrementAndGet();
-    try (exchange) {
+    try {
       long delay = delayMillis.get();
       if (delay > 0) {
         Thread.sleep(delay);
@@ -147,6 +147,8 @@ public final class FakeSchemaRegistry implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       send(exchange, 422, error(42201, "Invalid schema"));
+    } finally {
+      exchange.close();
     }
   }
 
