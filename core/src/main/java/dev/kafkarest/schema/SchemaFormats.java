@@ -22,6 +22,7 @@ public final class SchemaFormats {
   public static RecordFormats register(RecordFormats formats, SchemaRegistryClient registry) {
     return formats
         .register(new SchemaFormat<>(new AvroSupport(), registry))
-        .register(new SchemaFormat<>(new JsonSchemaSupport(), registry));
+        .register(new SchemaFormat<>(new JsonSchemaSupport(), registry))
+        .register(new SchemaFormat<>(new ProtobufSupport(), registry));
   }
 }
