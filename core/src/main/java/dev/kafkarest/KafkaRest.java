@@ -1,6 +1,8 @@
 package dev.kafkarest;
 
+import dev.kafkarest.consumer.ConsumerRegistry;
 import dev.kafkarest.endpoint.BrokersEndpoint;
+import dev.kafkarest.endpoint.ConsumersEndpoint;
 import dev.kafkarest.endpoint.PartitionsEndpoint;
 import dev.kafkarest.endpoint.ProduceEndpoint;
 import dev.kafkarest.endpoint.RootEndpoint;
@@ -41,6 +43,7 @@ public final class KafkaRest implements AutoCloseable {
   private final KafkaRestConfig config;
   private final Producer<byte[], byte[]> producer;
   private final Admin admin;
+  private final ConsumerRegistry consumers;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Router router;
@@ -55,6 +58,7 @@ public final class KafkaRest implements AutoCloseable {
     RecordFormats formats = b.formats != null ? b.formats : SchemaFormats.forConfig(config);
     this.producer = clients.producer(config.producerProperties());
     this.admin = clients.admin(config.adminProperties());
+    this.consumers = new ConsumerRegistry(config, clients, formats, b.clock, scheduler);
     this.requestMaxBytes = config.getLong(KafkaRestConfig.REQUEST_MAX_BYTES);
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
@@ -62,6 +66,7 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new PartitionsEndpoint(admin))
         .endpoint(new BrokersEndpoint(admin))
         .endpoint(new ProduceEndpoint(producer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS)))
+        .endpoint(new ConsumersEndpoint(consumers))
         .build();
   }
 
@@ -169,6 +174,7 @@ public final class KafkaRest implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    closeQuietly("consumer instances", consumers::close);
     closeQuietly("producer", () -> producer.close(Duration.ofSeconds(30)));
     closeQuietly("admin client", () -> admin.close(Duration.ofSeconds(5)));
     if (ownsScheduler) {

@@ -1,0 +1,499 @@
+package dev.kafkarest.consumer;
+
+import dev.kafkarest.error.Errors;
+import dev.kafkarest.error.ExceptionMapper;
+import dev.kafkarest.error.RestException;
+import dev.kafkarest.format.RecordFormat;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One v2 consumer instance: a {@code KafkaConsumer} plus the records fetched but not yet returned. Every call
+ * runs on the instance's {@link SerialExecutor}, so the consumer is used by one thread at a time, and a waiting
+ * read holds no thread: it polls with a zero timeout and reschedules itself on the timer.
+ *
+ * <p>Offsets: Kafka's own auto-commit is off, because it would commit records we fetched but never returned.
+ * The instance tracks what it has returned and commits that: on request, and, when the client asked for
+ * {@code auto.commit.enable}, at most every {@code auto.commit.interval.ms} during reads and at close.
+ */
+public final class ConsumerInstance {
+  private static final Logger log = LoggerFactory.getLogger(ConsumerInstance.class);
+  /** A read answers at the latest this long after its wait, even if the instance is stuck in another call. */
+  static final long READ_MARGIN_MS = 200;
+  private static final int POLLS_PER_STEP = 4;
+
+  private final ConsumerInstanceId id;
+  private final ConsumerSettings settings;
+  private final RecordFormat format;
+  private final Consumer<byte[], byte[]> consumer;
+  private final SerialExecutor executor;
+  private final ScheduledExecutorService timer;
+  private final java.time.Clock clock;
+  private final long backoffMs;
+  private final long autoCommitIntervalMs;
+  private final long bufferLimitBytes;
+  private final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
+  private final Map<TopicPartition, OffsetAndMetadata> returned = new HashMap<>();
+  private final AtomicInteger activeCalls = new AtomicInteger();
+  private final ConsumerRebalanceListener rebalanceListener = new Rebalance();
+  private long bufferedBytes;
+  private long lastAutoCommitNanos = System.nanoTime();
+  private boolean uncommitted;
+  private volatile long lastUsedMillis;
+  private volatile boolean closed;
+
+  ConsumerInstance(ConsumerInstanceId id, ConsumerSettings settings, RecordFormat format,
+                   Consumer<byte[], byte[]> consumer, Executor pool, ScheduledExecutorService timer,
+                   java.time.Clock clock, long backoffMs, long autoCommitIntervalMs, long bufferLimitBytes) {
+    this.id = id;
+    this.settings = settings;
+    this.format = format;
+    this.consumer = consumer;
+    this.executor = new SerialExecutor(pool);
+    this.timer = timer;
+    this.clock = clock;
+    this.backoffMs = backoffMs;
+    this.autoCommitIntervalMs = autoCommitIntervalMs;
+    this.bufferLimitBytes = bufferLimitBytes;
+    this.lastUsedMillis = clock.millis();
+  }
+
+  public ConsumerInstanceId id() {
+    return id;
+  }
+
+  public ConsumerSettings settings() {
+    return settings;
+  }
+
+  long lastUsedMillis() {
+    return lastUsedMillis;
+  }
+
+  boolean busy() {
+    return activeCalls.get() > 0;
+  }
+
+  void touch() {
+    lastUsedMillis = clock.millis();
+  }
+
+  // ---- subscription, assignment, positions, offsets: each one call on the consumer ----
+
+  public CompletionStage<Void> subscribe(Collection<String> topics) {
+    return run(c -> {
+      dropBuffered(null);
+      c.subscribe(topics, rebalanceListener);
+      return null;
+    });
+  }
+
+  public CompletionStage<Void> subscribe(Pattern pattern) {
+    return run(c -> {
+      dropBuffered(null);
+      c.subscribe(pattern, rebalanceListener);
+      return null;
+    });
+  }
+
+  public CompletionStage<Void> unsubscribe() {
+    return run(c -> {
+      commitIfAutoCommit(c);
+      dropBuffered(null);
+      returned.clear();
+      c.unsubscribe();
+      return null;
+    });
+  }
+
+  public CompletionStage<Set<String>> subscription() {
+    return run(c -> Set.copyOf(c.subscription()));
+  }
+
+  public CompletionStage<Void> assign(Collection<TopicPartition> partitions) {
+    return run(c -> {
+      dropBuffered(null);
+      c.assign(partitions);
+      return null;
+    });
+  }
+
+  public CompletionStage<Set<TopicPartition>> assignment() {
+    return run(c -> Set.copyOf(c.assignment()));
+  }
+
+  public CompletionStage<Void> seek(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    return run(c -> {
+      requireAssigned(c, offsets.keySet());
+      offsets.forEach(c::seek);
+      dropBuffered(offsets.keySet());
+      return null;
+    });
+  }
+
+  public CompletionStage<Void> seekToTimestamps(Map<TopicPartition, Long> timestamps) {
+    return run(c -> {
+      requireAssigned(c, timestamps.keySet());
+      var found = c.offsetsForTimes(timestamps);
+      found.forEach((tp, offset) -> {
+        if (offset != null) {
+          c.seek(tp, offset.offset());
+        } else {
+          c.seekToEnd(List.of(tp)); // no record at or after that time: continue from the end
+        }
+      });
+      dropBuffered(timestamps.keySet());
+      return null;
+    });
+  }
+
+  public CompletionStage<Void> seekToBeginning(Collection<TopicPartition> partitions) {
+    return run(c -> {
+      requireAssigned(c, partitions);
+      c.seekToBeginning(partitions);
+      dropBuffered(partitions);
+      return null;
+    });
+  }
+
+  public CompletionStage<Void> seekToEnd(Collection<TopicPartition> partitions) {
+    return run(c -> {
+      requireAssigned(c, partitions);
+      c.seekToEnd(partitions);
+      // Kafka resolves "end" lazily, at the next poll; resolve it now so records produced after this call are read.
+      partitions.forEach(c::position);
+      dropBuffered(partitions);
+      return null;
+    });
+  }
+
+  /** Commits the given offsets, or, with null, everything this instance has returned so far. */
+  public CompletionStage<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    return run(c -> {
+      if (offsets == null) {
+        commitReturned(c);
+      } else if (!offsets.isEmpty()) {
+        c.commitSync(offsets);
+      }
+      return null;
+    });
+  }
+
+  public CompletionStage<Map<TopicPartition, OffsetAndMetadata>> committed(Set<TopicPartition> partitions) {
+    return run(c -> {
+      Map<TopicPartition, OffsetAndMetadata> found = new HashMap<>();
+      c.committed(partitions).forEach((tp, offset) -> {
+        if (offset != null) {
+          found.put(tp, offset);
+        }
+      });
+      return found;
+    });
+  }
+
+  // ---- records ----
+
+  /**
+   * Returns records within {@code limits}: as soon as some are there (or {@code minBytes} of them), at the
+   * latest when the wait is over, and in any case within the wait plus {@link #READ_MARGIN_MS}. Records that do
+   * not fit stay buffered for the next read, so none is skipped and none is returned twice.
+   */
+  public CompletionStage<List<ConsumedRecord>> read(ReadLimits limits) {
+    CompletableFuture<List<ConsumedRecord>> result = new CompletableFuture<>();
+    ReadOperation op = new ReadOperation(limits, result, System.nanoTime() + limits.timeoutMs() * 1_000_000);
+    begin();
+    result.whenComplete((r, e) -> end());
+    timer.schedule(() -> result.complete(List.of()), limits.timeoutMs() + READ_MARGIN_MS, TimeUnit.MILLISECONDS);
+    submitStep(op);
+    return result;
+  }
+
+  private record ReadOperation(ReadLimits limits, CompletableFuture<List<ConsumedRecord>> result, long deadline) {}
+
+  private void submitStep(ReadOperation op) {
+    try {
+      executor.execute(() -> step(op));
+    } catch (RuntimeException e) {
+      op.result.completeExceptionally(Errors.unavailable("The proxy is shutting down."));
+    }
+  }
+
+  private void step(ReadOperation op) {
+    if (op.result.isDone()) {
+      return;
+    }
+    if (closed) {
+      op.result.completeExceptionally(Errors.consumerInstanceNotFound());
+      return;
+    }
+    try {
+      ReadLimits limits = op.limits;
+      if (!enoughBuffered(limits)) {
+        autoCommitIfDue();
+        for (int i = 0; i < POLLS_PER_STEP && bufferedBytes < Math.min(limits.maxBytes(), bufferLimitBytes); i++) {
+          ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ZERO);
+          if (records.isEmpty()) {
+            break;
+          }
+          for (ConsumerRecord<byte[], byte[]> r : records) {
+            buffer.add(r);
+            bufferedBytes += size(r);
+          }
+        }
+      }
+      long remainingMs = (op.deadline - System.nanoTime()) / 1_000_000;
+      if (enoughBuffered(limits) || remainingMs <= 0) {
+        finish(op);
+      } else {
+        timer.schedule(() -> submitStep(op), Math.min(backoffMs, remainingMs), TimeUnit.MILLISECONDS);
+      }
+    } catch (RuntimeException e) {
+      op.result.completeExceptionally(translate(e));
+    }
+  }
+
+  private boolean enoughBuffered(ReadLimits limits) {
+    if (buffer.isEmpty()) {
+      return false;
+    }
+    return limits.minBytes() <= 0 || bufferedBytes >= limits.minBytes() || bufferedBytes >= limits.maxBytes();
+  }
+
+  /** Moves records that fit into the answer; on any failure they go back to the buffer, in order. */
+  private void finish(ReadOperation op) {
+    List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>();
+    long bytes = 0;
+    while (!buffer.isEmpty()) {
+      long next = size(buffer.peekFirst());
+      if (!taken.isEmpty() && bytes + next > op.limits.maxBytes()) {
+        break; // the first record always goes, or an oversized one would block the instance for good
+      }
+      ConsumerRecord<byte[], byte[]> r = buffer.pollFirst();
+      bufferedBytes -= next;
+      bytes += next;
+      taken.add(r);
+    }
+    List<ConsumedRecord> decoded;
+    try {
+      decoded = decode(taken);
+    } catch (RuntimeException e) {
+      putBack(taken);
+      op.result.completeExceptionally(translate(e));
+      return;
+    }
+    if (op.result.complete(decoded)) {
+      for (ConsumerRecord<byte[], byte[]> r : taken) {
+        returned.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+      }
+      uncommitted |= !taken.isEmpty();
+    } else {
+      putBack(taken);
+    }
+  }
+
+  private List<ConsumedRecord> decode(List<ConsumerRecord<byte[], byte[]>> records) {
+    List<ConsumedRecord> out = new ArrayList<>(records.size());
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      out.add(new ConsumedRecord(r.topic(),
+          r.key() == null ? null : format.decode(r.topic(), true, r.key()),
+          r.value() == null ? null : format.decode(r.topic(), false, r.value()),
+          r.partition(), r.offset()));
+    }
+    return out;
+  }
+
+  private void putBack(List<ConsumerRecord<byte[], byte[]>> taken) {
+    for (int i = taken.size() - 1; i >= 0; i--) {
+      buffer.addFirst(taken.get(i));
+      bufferedBytes += size(taken.get(i));
+    }
+  }
+
+  private static long size(ConsumerRecord<byte[], byte[]> r) {
+    return (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+  }
+
+  /** Forgets buffered records of these partitions (all, with null): after a seek or a reassignment they are stale. */
+  private void dropBuffered(Collection<TopicPartition> partitions) {
+    if (partitions == null) {
+      buffer.clear();
+      bufferedBytes = 0;
+      return;
+    }
+    Set<TopicPartition> set = new HashSet<>(partitions);
+    buffer.removeIf(r -> {
+      boolean drop = set.contains(new TopicPartition(r.topic(), r.partition()));
+      if (drop) {
+        bufferedBytes -= size(r);
+      }
+      return drop;
+    });
+  }
+
+  // ---- commits ----
+
+  private void commitReturned(Consumer<byte[], byte[]> c) {
+    if (!returned.isEmpty()) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(returned);
+      offsets.keySet().retainAll(c.assignment());
+      if (!offsets.isEmpty()) {
+        c.commitSync(offsets);
+      }
+    }
+    uncommitted = false;
+  }
+
+  private void commitIfAutoCommit(Consumer<byte[], byte[]> c) {
+    if (autoCommit() && uncommitted) {
+      try {
+        commitReturned(c);
+      } catch (RuntimeException e) {
+        log.warn("Auto-commit of consumer {} failed", id, e);
+      }
+    }
+  }
+
+  private void autoCommitIfDue() {
+    if (autoCommit() && uncommitted
+        && System.nanoTime() - lastAutoCommitNanos >= autoCommitIntervalMs * 1_000_000) {
+      lastAutoCommitNanos = System.nanoTime();
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(returned);
+      offsets.keySet().retainAll(consumer.assignment());
+      uncommitted = false;
+      consumer.commitAsync(offsets, (o, e) -> {
+        if (e != null) {
+          log.debug("Auto-commit of consumer {} failed", id, e);
+        }
+      });
+    }
+  }
+
+  private boolean autoCommit() {
+    return settings.autoCommit() == null || settings.autoCommit();
+  }
+
+  /** Keeps the returned-offsets map and the buffer in step with what the group gives this instance. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      commitIfAutoCommit(consumer);
+      dropBuffered(partitions);
+      returned.keySet().removeAll(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      dropBuffered(partitions);
+      returned.keySet().removeAll(partitions);
+    }
+  }
+
+  // ---- plumbing ----
+
+  private static void requireAssigned(Consumer<byte[], byte[]> c, Collection<TopicPartition> partitions) {
+    Set<TopicPartition> assigned = c.assignment();
+    for (TopicPartition tp : partitions) {
+      if (!assigned.contains(tp)) {
+        throw Errors.illegalState("No current assignment for partition " + Errors.quote(tp));
+      }
+    }
+  }
+
+  private <T> CompletionStage<T> run(Function<Consumer<byte[], byte[]>, T> call) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    begin();
+    result.whenComplete((r, e) -> end());
+    try {
+      executor.execute(() -> {
+        if (closed) {
+          result.completeExceptionally(Errors.consumerInstanceNotFound());
+          return;
+        }
+        try {
+          result.complete(call.apply(consumer));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(translate(e));
+        }
+      });
+    } catch (RuntimeException e) {
+      result.completeExceptionally(Errors.unavailable("The proxy is shutting down."));
+    }
+    return result;
+  }
+
+  private void begin() {
+    activeCalls.incrementAndGet();
+  }
+
+  private void end() {
+    activeCalls.decrementAndGet();
+    lastUsedMillis = clock.millis();
+  }
+
+  private static RuntimeException translate(RuntimeException e) {
+    if (e instanceof RestException) {
+      return e;
+    }
+    if (e instanceof IllegalStateException) {
+      return Errors.illegalState(ExceptionMapper.safeKafkaMessage(e));
+    }
+    if (e instanceof IllegalArgumentException) {
+      return Errors.badRequest(ExceptionMapper.safeKafkaMessage(e));
+    }
+    if (e instanceof SerializationException) {
+      return Errors.serialization(ExceptionMapper.safeKafkaMessage(e));
+    }
+    return e;
+  }
+
+  /** Commits what was returned (with auto-commit), leaves the group and closes the consumer; bounded in time. */
+  CompletionStage<Void> close(Duration timeout) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Runnable closeTask = () -> {
+      try {
+        if (!closed) {
+          closed = true;
+          commitIfAutoCommit(consumer);
+          consumer.close(timeout);
+        }
+      } catch (RuntimeException e) {
+        log.warn("Closing consumer {} failed", id, e);
+      } finally {
+        done.complete(null);
+      }
+    };
+    try {
+      executor.execute(closeTask);
+    } catch (RuntimeException e) {
+      closeTask.run();
+    }
+    return done;
+  }
+}

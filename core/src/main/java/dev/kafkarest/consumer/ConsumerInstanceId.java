@@ -1,0 +1,4 @@
+package dev.kafkarest.consumer;
+
+/** A consumer instance is named by its group and its name within the group. */
+public record ConsumerInstanceId(String group, String name) {}

@@ -1,0 +1,230 @@
+package dev.kafkarest.consumer;
+
+import dev.kafkarest.KafkaRestConfig;
+import dev.kafkarest.error.Errors;
+import dev.kafkarest.error.RestException;
+import dev.kafkarest.format.RecordFormat;
+import dev.kafkarest.format.RecordFormats;
+import dev.kafkarest.kafka.KafkaClients;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns every consumer instance of a proxy: creation with its limits, look-up, deletion, idle expiry, and the
+ * one bounded thread pool all instances share.
+ */
+public final class ConsumerRegistry implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ConsumerRegistry.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final KafkaRestConfig config;
+  private final KafkaClients clients;
+  private final RecordFormats formats;
+  private final Clock clock;
+  private final ScheduledExecutorService timer;
+  private final ThreadPoolExecutor pool;
+  private final Map<ConsumerInstanceId, ConsumerInstance> instances = new ConcurrentHashMap<>();
+  private final AtomicInteger reserved = new AtomicInteger();
+  private final int maxInstances;
+  private final Semaphore polls;
+  private final ScheduledFuture<?> expiry;
+
+  public ConsumerRegistry(KafkaRestConfig config, KafkaClients clients, RecordFormats formats, Clock clock,
+                          ScheduledExecutorService timer) {
+    this.config = config;
+    this.clients = clients;
+    this.formats = formats;
+    this.clock = clock;
+    this.timer = timer;
+    this.maxInstances = config.getInt(KafkaRestConfig.CONSUMER_MAX_INSTANCES);
+    this.polls = new Semaphore(config.getInt(KafkaRestConfig.CONSUMER_MAX_POLLS));
+    int threads = Math.max(1, config.getInt(KafkaRestConfig.CONSUMER_THREADS));
+    AtomicInteger n = new AtomicInteger();
+    this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "kafka-rest-consumer-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.pool.allowCoreThreadTimeOut(true);
+    this.expiry = timer.scheduleWithFixedDelay(this::expireIdle, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Creates an instance; its name is the requested one or a generated {@code rest-consumer-<uuid>}. */
+  public ConsumerInstance create(String group, ConsumerSettings settings) {
+    String name = settings.name() != null ? settings.name() : generatedName();
+    ConsumerInstanceId id = new ConsumerInstanceId(group, name);
+    if (instances.containsKey(id)) {
+      throw Errors.consumerAlreadyExists();
+    }
+    RecordFormat format = formats.get(settings.format());
+    if (reserved.incrementAndGet() > maxInstances) {
+      reserved.decrementAndGet();
+      throw Errors.tooManyConsumers(maxInstances);
+    }
+    try {
+      Consumer<byte[], byte[]> consumer = newConsumer(group, settings);
+      ConsumerInstance instance = new ConsumerInstance(id, settings, format, consumer, pool, timer, clock,
+          config.getLong(KafkaRestConfig.CONSUMER_ITERATOR_BACKOFF_MS), autoCommitInterval(),
+          config.getLong(KafkaRestConfig.CONSUMER_REQUEST_MAX_BYTES));
+      if (instances.putIfAbsent(id, instance) != null) {
+        consumer.close(Duration.ZERO);
+        throw Errors.consumerAlreadyExists();
+      }
+      return instance;
+    } catch (RuntimeException e) {
+      reserved.decrementAndGet();
+      throw e;
+    }
+  }
+
+  private String generatedName() {
+    String prefix = config.get(KafkaRestConfig.ID);
+    return "rest-consumer-" + (prefix.isEmpty() ? "" : prefix + "-") + UUID.randomUUID();
+  }
+
+  private Consumer<byte[], byte[]> newConsumer(String group, ConsumerSettings settings) {
+    Map<String, Object> props = new java.util.HashMap<>();
+    props.put("default.api.timeout.ms", "10000");
+    props.putAll(config.consumerProperties());
+    props.put("group.id", group);
+    // The instance commits what it returned; Kafka's auto-commit would also commit records still buffered here.
+    props.put("enable.auto.commit", "false");
+    if (settings.autoOffsetReset() != null) {
+      props.put("auto.offset.reset", settings.autoOffsetReset());
+    }
+    try {
+      return clients.consumer(props);
+    } catch (ConfigException e) {
+      throw Errors.invalidConsumerConfig(e.getMessage());
+    } catch (KafkaException e) {
+      if (e.getCause() instanceof ConfigException c) {
+        throw Errors.invalidConsumerConfig(c.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  private long autoCommitInterval() {
+    Object value = config.consumerProperties().get("auto.commit.interval.ms");
+    return value == null ? 5000 : Long.parseLong(value.toString());
+  }
+
+  public ConsumerInstance get(String group, String name) {
+    ConsumerInstance instance = instances.get(new ConsumerInstanceId(group, name));
+    if (instance == null) {
+      throw Errors.consumerInstanceNotFound();
+    }
+    instance.touch();
+    return instance;
+  }
+
+  public CompletionStage<Void> delete(String group, String name) {
+    ConsumerInstance instance = instances.remove(new ConsumerInstanceId(group, name));
+    if (instance == null) {
+      throw Errors.consumerInstanceNotFound();
+    }
+    return close(instance);
+  }
+
+  /** Runs one read, within the proxy-wide limit on concurrent long polls. */
+  public CompletionStage<java.util.List<ConsumedRecord>> read(ConsumerInstance instance, long timeoutMs,
+                                                              long maxBytes) {
+    if (!polls.tryAcquire()) {
+      throw new RestException(429, 429, "Too many concurrent records requests; try again shortly.");
+    }
+    try {
+      long minBytes = instance.settings().fetchMinBytes() > 0 ? instance.settings().fetchMinBytes()
+          : config.getLong(KafkaRestConfig.FETCH_MIN_BYTES);
+      CompletionStage<java.util.List<ConsumedRecord>> result =
+          instance.read(new ReadLimits(timeoutMs, maxBytes, minBytes));
+      result.whenComplete((r, e) -> polls.release());
+      return result;
+    } catch (RuntimeException e) {
+      polls.release();
+      throw e;
+    }
+  }
+
+  /** The longest a read of this instance may wait: the instance's setting or the proxy default, capped by timeout. */
+  public long readTimeoutMs(ConsumerInstance instance, long requested) {
+    Integer own = instance.settings().requestTimeoutMs();
+    long ceiling = own != null ? own : config.getLong(KafkaRestConfig.CONSUMER_REQUEST_TIMEOUT_MS);
+    return requested <= 0 ? ceiling : Math.min(requested, ceiling);
+  }
+
+  public long readMaxBytes(long requested) {
+    long ceiling = config.getLong(KafkaRestConfig.CONSUMER_REQUEST_MAX_BYTES);
+    return requested <= 0 ? ceiling : Math.min(requested, ceiling);
+  }
+
+  public int size() {
+    return instances.size();
+  }
+
+  private CompletionStage<Void> close(ConsumerInstance instance) {
+    return instance.close(CLOSE_TIMEOUT).whenComplete((v, e) -> reserved.decrementAndGet());
+  }
+
+  private void expireIdle() {
+    long timeout = config.getLong(KafkaRestConfig.CONSUMER_INSTANCE_TIMEOUT_MS);
+    long now = clock.millis();
+    for (ConsumerInstance instance : instances.values()) {
+      if (!instance.busy() && now - instance.lastUsedMillis() > timeout
+          && instances.remove(instance.id(), instance)) {
+        log.info("Consumer instance {} expired after {} ms idle", instance.id(), timeout);
+        close(instance);
+      }
+    }
+  }
+
+  /** Closes every instance (each leaves its group) and the pool; bounded in time. */
+  @Override
+  public void close() {
+    expiry.cancel(false);
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    for (ConsumerInstanceId id : List.copyOf(instances.keySet())) {
+      ConsumerInstance instance = instances.remove(id);
+      if (instance != null) {
+        closing.add(close(instance).toCompletableFuture());
+      }
+    }
+    try {
+      CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+          .get(CLOSE_TIMEOUT.toMillis() + 2000, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("Some consumer instances did not close in time");
+    } catch (Exception e) {
+      log.warn("Closing consumer instances failed", e);
+    }
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pool.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package dev.kafkarest.consumer;
+
+import dev.kafkarest.format.EmbeddedFormat;
+
+/**
+ * What a create-consumer request asked for, after validation.
+ *
+ * @param fetchMinBytes proxy-side minimum bytes before a read answers; {@code <= 0} means "any record"
+ * @param requestTimeoutMs the instance's longest read wait, or null for the proxy default
+ */
+public record ConsumerSettings(String name, EmbeddedFormat format, String autoOffsetReset, Boolean autoCommit,
+                               int fetchMinBytes, Integer requestTimeoutMs) {}

@@ -1,0 +1,323 @@
+package dev.kafkarest.endpoint;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.kafkarest.consumer.ConsumedRecord;
+import dev.kafkarest.consumer.ConsumerInstance;
+import dev.kafkarest.consumer.ConsumerRegistry;
+import dev.kafkarest.consumer.ConsumerSettings;
+import dev.kafkarest.error.Errors;
+import dev.kafkarest.format.EmbeddedFormat;
+import dev.kafkarest.http.Json;
+import dev.kafkarest.http.MediaTypes;
+import dev.kafkarest.http.PathParams;
+import dev.kafkarest.http.RestRequest;
+import dev.kafkarest.http.RestResponse;
+import dev.kafkarest.http.Router;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** The v2 consumer API: instances, subscription, assignment, positions, offsets and records. */
+public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
+  private static final String INSTANCE = "/consumers/{group}/instances/{name}";
+  private static final Set<String> CREATE_FIELDS = Set.of("name", "id", "format", "auto.offset.reset",
+      "auto.commit.enable", "fetch.min.bytes", "responseMinBytes", "consumer.request.timeout.ms", "requestWaitMs");
+  private static final Set<String> PARTITION_FIELDS = Set.of("topic", "partition");
+  private static final Set<String> OFFSET_FIELDS = Set.of("topic", "partition", "offset", "metadata");
+  private static final Set<String> TIMESTAMP_FIELDS = Set.of("topic", "partition", "timestamp", "metadata");
+  private static final Pattern NAME = Pattern.compile("[^/\\p{Cntrl}]{1,255}");
+
+  private final ConsumerRegistry registry;
+
+  public ConsumersEndpoint(ConsumerRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public void routes(Router.Builder r) {
+    add(r, "POST", "/consumers/{group}", this::create);
+    add(r, "DELETE", INSTANCE, (req, p) -> registry.delete(p.get("group"), p.get("name")).thenApply(v -> noContent()));
+    add(r, "POST", INSTANCE + "/subscription", this::subscribe);
+    add(r, "GET", INSTANCE + "/subscription", (req, p) -> instance(p).subscription()
+        .thenApply(topics -> json(Map.of("topics", topics.stream().sorted().toList()))));
+    add(r, "DELETE", INSTANCE + "/subscription", (req, p) -> instance(p).unsubscribe().thenApply(v -> noContent()));
+    add(r, "POST", INSTANCE + "/assignments", (req, p) -> {
+      ConsumerInstance instance = instance(p);
+      return instance.assign(partitions(JsonBody.required(req, Set.of("partitions")))).thenApply(v -> noContent());
+    });
+    add(r, "GET", INSTANCE + "/assignments", (req, p) -> instance(p).assignment()
+        .thenApply(tps -> json(Map.of("partitions", sorted(tps).stream().map(ConsumersEndpoint::partitionJson)
+            .toList()))));
+    add(r, "POST", INSTANCE + "/positions", this::seek);
+    add(r, "POST", INSTANCE + "/positions/beginning", (req, p) -> {
+      ConsumerInstance instance = instance(p);
+      return instance.seekToBeginning(partitions(JsonBody.required(req, Set.of("partitions"))))
+          .thenApply(v -> noContent());
+    });
+    add(r, "POST", INSTANCE + "/positions/end", (req, p) -> {
+      ConsumerInstance instance = instance(p);
+      return instance.seekToEnd(partitions(JsonBody.required(req, Set.of("partitions"))))
+          .thenApply(v -> noContent());
+    });
+    add(r, "POST", INSTANCE + "/offsets", this::commit);
+    add(r, "GET", INSTANCE + "/offsets", this::committed);
+    r.add("GET", INSTANCE + "/records", V2Types.NO_BODY, List.of(), this::records);
+  }
+
+  private static void add(Router.Builder r, String method, String path, dev.kafkarest.http.Handler handler) {
+    r.add(method, path, V2Types.READ_V2_OR_EMBEDDED, V2Types.ANSWER_V2_OR_EMBEDDED, handler);
+  }
+
+  private ConsumerInstance instance(PathParams p) {
+    return registry.get(p.get("group"), p.get("name"));
+  }
+
+  // ---- create ----
+
+  private CompletionStage<RestResponse> create(RestRequest req, PathParams p) throws IOException {
+    String group = p.get("group");
+    JsonBody body = JsonBody.read(req, CREATE_FIELDS);
+    ConsumerSettings settings = body == null
+        ? new ConsumerSettings(null, EmbeddedFormat.BINARY, null, null, -1, null)
+        : settings(body);
+    ConsumerInstance instance = registry.create(group, settings);
+    String name = instance.id().name();
+    String baseUri = req.baseUri() + "/consumers/" + encode(group) + "/instances/" + encode(name);
+    Map<String, String> answer = new LinkedHashMap<>();
+    answer.put("instance_id", name);
+    answer.put("base_uri", baseUri);
+    return Json.ok(answer);
+  }
+
+  private static ConsumerSettings settings(JsonBody body) {
+    String name = body.has("id") ? body.scalarText("id") : body.scalarText("name");
+    if (name != null && !NAME.matcher(name).matches()) {
+      throw Errors.unprocessable("Invalid consumer name: it must be 1 to 255 characters, without '/'.");
+    }
+    EmbeddedFormat format = EmbeddedFormat.BINARY;
+    String formatName = body.scalarText("format");
+    if (formatName != null) {
+      format = EmbeddedFormat.fromName(formatName).orElseThrow(() -> Errors.unprocessable("Invalid format type."));
+    }
+    Boolean autoCommit = null;
+    String autoCommitText = body.scalarText("auto.commit.enable");
+    if (autoCommitText != null) {
+      if (!autoCommitText.equalsIgnoreCase("true") && !autoCommitText.equalsIgnoreCase("false")) {
+        throw Errors.invalidConsumerConfig("auto.commit.enable must be true or false");
+      }
+      autoCommit = Boolean.parseBoolean(autoCommitText);
+    }
+    Integer minBytes = body.has("fetch.min.bytes") ? body.integer("fetch.min.bytes") : body.integer("responseMinBytes");
+    if (minBytes != null && (minBytes < -1 || minBytes > 10_000_000)) {
+      throw Errors.invalidConsumerConstraint("fetch.min.bytes must be between -1 and 10000000");
+    }
+    Integer timeout = body.has("consumer.request.timeout.ms")
+        ? body.integer("consumer.request.timeout.ms") : body.integer("requestWaitMs");
+    if (timeout != null && timeout < 0) {
+      throw Errors.invalidConsumerConstraint("consumer.request.timeout.ms must not be negative");
+    }
+    return new ConsumerSettings(name, format, body.scalarText("auto.offset.reset"), autoCommit,
+        minBytes == null ? -1 : minBytes, timeout);
+  }
+
+  private static String encode(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  // ---- subscription and positions ----
+
+  private CompletionStage<RestResponse> subscribe(RestRequest req, PathParams p) throws IOException {
+    ConsumerInstance instance = instance(p);
+    JsonBody body = JsonBody.required(req, Set.of("topics", "topic_pattern"));
+    List<String> topics = body.strings("topics");
+    if (topics != null) {
+      return instance.subscribe(topics).thenApply(v -> noContent());
+    }
+    String pattern = body.text("topic_pattern");
+    if (pattern == null) {
+      throw Errors.unprocessable("Either topics or topic_pattern is required.");
+    }
+    try {
+      return instance.subscribe(Pattern.compile(pattern)).thenApply(v -> noContent());
+    } catch (PatternSyntaxException e) {
+      throw Errors.unprocessable("topic_pattern is not a valid regular expression.");
+    }
+  }
+
+  private CompletionStage<RestResponse> seek(RestRequest req, PathParams p) throws IOException {
+    ConsumerInstance instance = instance(p);
+    JsonBody body = JsonBody.required(req, Set.of("offsets", "timestamps"));
+    Map<TopicPartition, OffsetAndMetadata> offsets = offsets(body, true);
+    Map<TopicPartition, Long> timestamps = new LinkedHashMap<>();
+    List<JsonBody> items = body.objects("timestamps", TIMESTAMP_FIELDS);
+    if (items != null) {
+      for (JsonBody item : items) {
+        timestamps.put(partition(item), timestamp(item.requiredText("timestamp")));
+      }
+    }
+    return instance.seek(offsets).thenCompose(v -> timestamps.isEmpty()
+        ? java.util.concurrent.CompletableFuture.completedFuture(null)
+        : instance.seekToTimestamps(timestamps)).thenApply(v -> noContent());
+  }
+
+  private static long timestamp(String text) {
+    try {
+      return Instant.parse(text).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      throw Errors.badRequest("timestamp must be an ISO-8601 instant such as 2024-01-31T12:00:00Z.");
+    }
+  }
+
+  // ---- offsets ----
+
+  private CompletionStage<RestResponse> commit(RestRequest req, PathParams p) throws IOException {
+    ConsumerInstance instance = instance(p);
+    JsonBody body = JsonBody.read(req, Set.of("offsets"));
+    Map<TopicPartition, OffsetAndMetadata> offsets = body == null || !body.has("offsets") ? null : offsets(body, false);
+    return instance.commit(offsets).thenApply(v -> json(List.of()));
+  }
+
+  private CompletionStage<RestResponse> committed(RestRequest req, PathParams p) throws IOException {
+    ConsumerInstance instance = instance(p);
+    Set<TopicPartition> wanted = new HashSet<>(partitions(JsonBody.required(req, Set.of("partitions"))));
+    return instance.committed(wanted).thenApply(found -> {
+      List<Map<String, Object>> offsets = new ArrayList<>();
+      for (TopicPartition tp : sorted(found.keySet())) {
+        Map<String, Object> item = new LinkedHashMap<>(partitionJson(tp));
+        item.put("offset", found.get(tp).offset());
+        item.put("metadata", found.get(tp).metadata());
+        offsets.add(item);
+      }
+      return json(Map.of("offsets", offsets));
+    });
+  }
+
+  /**
+   * {@code offsets} entries as Kafka offsets. A commit body names the last record processed, so Kafka gets
+   * {@code offset + 1}; a seek body names the position itself.
+   */
+  private static Map<TopicPartition, OffsetAndMetadata> offsets(JsonBody body, boolean seek) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+    List<JsonBody> items = body.objects("offsets", OFFSET_FIELDS);
+    if (items != null) {
+      for (JsonBody item : items) {
+        long offset = item.requiredLong("offset");
+        if (offset < 0) {
+          throw Errors.unprocessable("offset must not be negative.");
+        }
+        String metadata = item.text("metadata");
+        offsets.put(partition(item), new OffsetAndMetadata(seek ? offset : offset + 1, metadata == null ? "" : metadata));
+      }
+    }
+    return offsets;
+  }
+
+  private static List<TopicPartition> partitions(JsonBody body) {
+    List<JsonBody> items = body.objects("partitions", PARTITION_FIELDS);
+    if (items == null) {
+      throw Errors.unprocessable("partitions is required.");
+    }
+    List<TopicPartition> out = new ArrayList<>(items.size());
+    for (JsonBody item : items) {
+      out.add(partition(item));
+    }
+    return out;
+  }
+
+  private static TopicPartition partition(JsonBody item) {
+    String topic = item.requiredText("topic");
+    Integer partition = item.integer("partition");
+    if (partition == null) {
+      throw Errors.unprocessable("partition is required.");
+    }
+    if (partition < 0) {
+      throw Errors.unprocessable("partition must not be negative.");
+    }
+    return new TopicPartition(topic, partition);
+  }
+
+  private static List<TopicPartition> sorted(Set<TopicPartition> partitions) {
+    return partitions.stream()
+        .sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
+        .toList();
+  }
+
+  private static Map<String, Object> partitionJson(TopicPartition tp) {
+    Map<String, Object> item = new LinkedHashMap<>();
+    item.put("topic", tp.topic());
+    item.put("partition", tp.partition());
+    return item;
+  }
+
+  // ---- records ----
+
+  private CompletionStage<RestResponse> records(RestRequest req, PathParams p) {
+    ConsumerInstance instance = instance(p);
+    String responseType = RecordsNegotiation.responseType(req.header("Accept").orElse(null));
+    RecordsNegotiation.checkFormat(responseType, instance.settings().format());
+    long timeout = registry.readTimeoutMs(instance, longQuery(req, "timeout"));
+    long maxBytes = registry.readMaxBytes(longQuery(req, "max_bytes"));
+    return registry.read(instance, timeout, maxBytes)
+        .thenApply(records -> RestResponse.of(200, responseType, out -> writeRecords(out, records)));
+  }
+
+  private static long longQuery(RestRequest req, String name) {
+    String value = req.queryParam(name).orElse(null);
+    if (value == null || value.isBlank()) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw Errors.badRequest(name + " must be an integer.");
+    }
+  }
+
+  private static void writeRecords(java.io.OutputStream out, List<ConsumedRecord> records) throws IOException {
+    try (JsonGenerator g = Json.generator(out)) {
+      g.writeStartArray();
+      for (ConsumedRecord r : records) {
+        g.writeStartObject();
+        g.writeStringField("topic", r.topic());
+        g.writeFieldName("key");
+        if (r.key() == null) {
+          g.writeNull();
+        } else {
+          r.key().writeTo(g);
+        }
+        g.writeFieldName("value");
+        if (r.value() == null) {
+          g.writeNull();
+        } else {
+          r.value().writeTo(g);
+        }
+        g.writeNumberField("partition", r.partition());
+        g.writeNumberField("offset", r.offset());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+  }
+
+  private static RestResponse noContent() {
+    return RestResponse.noContent();
+  }
+
+  private static RestResponse json(Object value) {
+    return Json.response(200, MediaTypes.V2, value);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.kafkarest.testing;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/** Creates fresh topics for tests and waits until every partition's leader serves requests. */
+public final class Topics {
+  private Topics() {}
+
+  public static String create(String bootstrapServers, int partitions) {
+    String name = "t-" + UUID.randomUUID();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+      Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        specs.put(new TopicPartition(name, p), OffsetSpec.latest());
+      }
+      long deadline = System.currentTimeMillis() + 15_000;
+      while (true) {
+        try {
+          // ListOffsets is answered by the leader only: once it works, produce will not bounce off the partition.
+          admin.listOffsets(specs).all().get();
+          return name;
+        } catch (Exception e) {
+          if (System.currentTimeMillis() > deadline) {
+            throw e;
+          }
+          Thread.sleep(50);
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("could not create topic " + name, e);
+    }
+  }
+}
