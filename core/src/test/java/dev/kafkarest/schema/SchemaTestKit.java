@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.kafkarest.format.DecodedValue;
 import dev.kafkarest.http.Json;
 import dev.kafkarest.testing.SharedKafka;
+import dev.kafkarest.testing.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,9 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,13 +26,7 @@ final class SchemaTestKit {
   private SchemaTestKit() {}
 
   static String newTopic(String prefix) {
-    String topic = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    return topic;
+    return Topics.create(SharedKafka.bootstrapServers(), 1);
   }
 
   /** Reads the first {@code count} records of partition 0 with a plain byte[] consumer. */
