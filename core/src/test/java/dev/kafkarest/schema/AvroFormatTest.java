@@ -196,7 +196,16 @@ class AvroFormatTest {
     }
     assertEquals(0, registry.callCount(), "registry calls for 20 further requests");
 
-    List<ConsumerRecord<byte[], byte[]>> read = SchemaTestKit.read(topic, 42);
+    int valueId = calls.post("/topics/" + topic, AVRO, request).json().get("value_schema_id").asInt();
+    String byId = body("\"value_schema_id\":" + valueId, "[{\"value\":{\"name\":\"C\",\"age\":3}}]");
+    assertEquals(200, calls.post("/topics/" + topic, AVRO, byId).status());
+    registry.resetCallCount();
+    for (int i = 0; i < 20; i++) {
+      assertEquals(200, calls.post("/topics/" + topic, AVRO, byId).status());
+    }
+    assertEquals(0, registry.callCount(), "registry calls for 20 further requests by schema id");
+
+    List<ConsumerRecord<byte[], byte[]>> read = SchemaTestKit.read(topic, 42).subList(0, 42);
     registry.resetCallCount();
     for (ConsumerRecord<byte[], byte[]> r : read) {
       avro.decode(topic, false, r.value());

@@ -96,6 +96,18 @@ class JsonSchemaFormatTest {
   }
 
   @Test
+  void remoteRefsAreNeverFetched() {
+    String topic = SchemaTestKit.newTopic("js-ref");
+    String schema = "{\"$ref\":\"" + registry.url() + "/schemas/ids/1\"}";
+    int before = registry.callCount();
+    DirectCalls.Reply reply = calls.post("/topics/" + topic, JSONSCHEMA, "{\"value_schema\":" + quoted(schema)
+        + ",\"records\":[{\"value\":{\"name\":\"A\"}}]}");
+    assertTrue(reply.status() >= 400 && reply.status() < 500, reply.body());
+    // lookup + register of the schema itself are expected; a fetch of the $ref target is not.
+    assertTrue(registry.callCount() - before <= 2, "calls: " + (registry.callCount() - before));
+  }
+
+  @Test
   void foreignBytesDecodeAndGarbageIsASerializationError() {
     int id = registry.register("js-foreign-value", "JSON", SCHEMA);
     byte[] value = concat(header(id), utf8("{\"name\":\"Zed\"}"));
