@@ -166,6 +166,13 @@ class AvroFormatTest {
     assertEquals(400, badSchema.status(), badSchema.body());
     assertTrue(badSchema.json().get("message").asText().contains("Error parsing schema"), badSchema.body());
 
+    DirectCalls.Reply notJson = calls.post("/topics/" + topic, AVRO,
+        body("\"value_schema\":\"{not json" + "x".repeat(5000) + "\"", "[{\"value\":1}]"));
+    assertEquals(400, notJson.status(), notJson.body());
+    for (DirectCalls.Reply r : List.of(noKeySchema, noValueSchema, badData, badSchema, notJson)) {
+      SchemaTestKit.assertSafeError(r);
+    }
+
     DirectCalls.Reply both = calls.post("/topics/" + topic, AVRO,
         body("\"value_schema\":\"\\\"int\\\"\",\"value_schema_id\":1", "[{\"value\":1}]"));
     assertEquals(400, both.status(), both.body());

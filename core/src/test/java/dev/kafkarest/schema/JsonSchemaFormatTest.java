@@ -79,6 +79,7 @@ class JsonSchemaFormatTest {
           + ",\"records\":[{\"value\":" + bad + "}]}");
       assertEquals(400, reply.status(), bad + " -> " + reply.body());
       assertEquals(400, reply.json().get("error_code").asInt());
+      SchemaTestKit.assertSafeError(reply);
       assertTrue(reply.json().get("message").asText().startsWith("Bad Request: JSON document does not match"),
           reply.body());
     }

@@ -149,6 +149,10 @@ class ProtobufFormatTest {
     assertEquals(400, badSchema.status(), badSchema.body());
     assertTrue(badSchema.json().get("message").asText().contains("Error parsing schema"), badSchema.body());
 
+    for (DirectCalls.Reply r : List.of(unknownField, wrongType, badSchema)) {
+      SchemaTestKit.assertSafeError(r);
+    }
+
     int avroId = registry.register("x-value", "AVRO", "\"string\"");
     DirectCalls.Reply wrongKind = calls.post("/topics/" + topic, PROTOBUF,
         "{\"value_schema_id\":" + avroId + ",\"records\":[{\"value\":{}}]}");

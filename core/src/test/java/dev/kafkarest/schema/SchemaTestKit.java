@@ -91,6 +91,19 @@ final class SchemaTestKit {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Error messages never carry class names, stack frames, parser locations or unbounded input. */
+  static void assertSafeError(dev.kafkarest.testing.DirectCalls.Reply reply) {
+    String message = reply.json().get("message").asText();
+    for (String bad : new String[] {"Exception", "java.", "org.", "com.", "at [Source", "\tat "}) {
+      if (message.contains(bad)) {
+        throw new AssertionError("unsafe error message (" + bad + "): " + message);
+      }
+    }
+    if (message.length() > 400) {
+      throw new AssertionError("error message too long: " + message.length());
+    }
+  }
+
   /** The 5-byte header written by hand: magic 0, big-endian id. */
   static byte[] header(int id) {
     return bytes(0, id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff);
