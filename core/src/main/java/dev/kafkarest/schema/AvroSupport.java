@@ -1,0 +1,95 @@
+package dev.kafkarest.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kafkarest.error.Errors;
+import dev.kafkarest.format.EmbeddedFormat;
+import dev.kafkarest.http.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.JsonEncoder;
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * Avro: data travels as Avro's JSON encoding (unions as {@code {"branch": value}}, bytes as ISO-8859-1
+ * strings, logical types as their underlying type), like Avro's JsonDecoder/JsonEncoder, in Avro binary in Kafka.
+ */
+public final class AvroSupport implements SchemaSupport<Schema> {
+  @Override
+  public EmbeddedFormat format() {
+    return EmbeddedFormat.AVRO;
+  }
+
+  @Override
+  public String schemaType() {
+    return RegistrySchema.AVRO;
+  }
+
+  @Override
+  public Schema parse(String schema, Map<String, String> dependencies) {
+    try {
+      // Referenced schemas define named types the main schema uses: one parser sees them all.
+      Schema.Parser parser = new Schema.Parser();
+      for (String dependency : dependencies.values()) {
+        parser.parse(dependency);
+      }
+      return parser.parse(schema);
+    } catch (RuntimeException e) {
+      throw new InvalidSchemaException(e.getMessage());
+    }
+  }
+
+  @Override
+  public boolean acceptsNull(Schema schema) {
+    return schema.getType() == Schema.Type.NULL
+        || schema.getType() == Schema.Type.UNION && schema.getTypes().stream()
+            .anyMatch(s -> s.getType() == Schema.Type.NULL);
+  }
+
+  @Override
+  public byte[] serialize(Schema schema, JsonNode data) {
+    Object datum;
+    try {
+      datum = new GenericDatumReader<>(schema)
+          .read(null, DecoderFactory.get().jsonDecoder(schema, Json.MAPPER.writeValueAsString(data)));
+    } catch (IOException | AvroRuntimeException e) {
+      throw Errors.badRequest("Conversion of JSON to Avro failed: " + InvalidSchemaException.bound(e.getMessage()));
+    } catch (RuntimeException e) {
+      throw Errors.badRequest("Conversion of JSON to Avro failed: the data does not match the schema.");
+    }
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+      new GenericDatumWriter<>(schema).write(datum, encoder);
+      encoder.flush();
+      return out.toByteArray();
+    } catch (IOException | RuntimeException e) {
+      throw Errors.badRequest("Conversion of JSON to Avro failed: the data does not match the schema.");
+    }
+  }
+
+  @Override
+  public String toJson(Schema schema, ByteBuffer payload) {
+    try {
+      BinaryDecoder decoder = DecoderFactory.get()
+          .binaryDecoder(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining(), null);
+      Object datum = new GenericDatumReader<>(schema).read(null, decoder);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      JsonEncoder encoder = EncoderFactory.get().jsonEncoder(schema, out);
+      new GenericDatumWriter<>(schema).write(datum, encoder);
+      encoder.flush();
+      return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException("Avro payload does not match its writer schema");
+    }
+  }
+}
