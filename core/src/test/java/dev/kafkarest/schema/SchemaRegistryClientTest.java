@@ -107,7 +107,7 @@ class SchemaRegistryClientTest {
         .schemaRegistryUrl(registry.url());
     SchemaRegistryClient anonymous = new SchemaRegistryClient(RegistrySettings.from(config.build()));
     SchemaRegistryException e = assertInstanceOf(SchemaRegistryException.class, failure(anonymous.schemaById(id)));
-    assertTrue(e.isForbidden());
+    assertEquals(401, e.httpStatus());
 
     config.set("schema.registry.basic.auth.credentials.source", "USER_INFO")
         .set("schema.registry.basic.auth.user.info", "alice:s3cret");

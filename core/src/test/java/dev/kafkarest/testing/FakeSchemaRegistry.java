@@ -46,8 +46,16 @@ public final class FakeSchemaRegistry implements AutoCloseable {
   private ExecutorService executor;
 
   /** Starts on 127.0.0.1 and a free port; returns this for chaining. */
-  public synchronized FakeSchemaRegistry start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+  public FakeSchemaRegistry start() throws IOException {
+    return start(0);
+  }
+
+  /** Starts on 127.0.0.1 and the given port (0 for a free one), e.g. 8081 for a local trial. */
+  public synchronized FakeSchemaRegistry start(int port) throws IOException {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     executor = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "fake-schema-registry");
       t.setDaemon(true);
