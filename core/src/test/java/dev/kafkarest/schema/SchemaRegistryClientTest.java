@@ -60,6 +60,21 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void concurrentColdLookupsShareOneCall() throws Exception {
+    int id = registry.register("s", "AVRO", "\"string\"");
+    registry.setDelayMillis(200);
+    SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.of(registry.url(), Duration.ofSeconds(5)));
+    java.util.List<CompletableFuture<RegistrySchema>> all = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      all.add(client.schemaById(id));
+    }
+    for (CompletableFuture<RegistrySchema> f : all) {
+      assertEquals(STRING, f.get(10, TimeUnit.SECONDS));
+    }
+    assertEquals(1, registry.callCount());
+  }
+
+  @Test
   void notFoundCarriesTheRegistryCodeAndIsNotCached() throws Exception {
     SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.of(registry.url(), Duration.ofSeconds(5)));
     SchemaRegistryException e = assertInstanceOf(SchemaRegistryException.class, failure(client.schemaById(77)));
