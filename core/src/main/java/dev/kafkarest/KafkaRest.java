@@ -18,6 +18,8 @@ import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
 import dev.kafkarest.kafka.KafkaClients;
+import dev.kafkarest.security.AccessGuard;
+import dev.kafkarest.security.AccessPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -60,13 +62,14 @@ public final class KafkaRest implements AutoCloseable {
     this.admin = clients.admin(config.adminProperties());
     this.consumers = new ConsumerRegistry(config, clients, formats, b.clock, scheduler);
     this.requestMaxBytes = config.getLong(KafkaRestConfig.REQUEST_MAX_BYTES);
+    AccessGuard guard = new AccessGuard(b.accessPolicy);
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
-        .endpoint(new TopicsEndpoint(admin))
-        .endpoint(new PartitionsEndpoint(admin))
-        .endpoint(new BrokersEndpoint(admin))
-        .endpoint(new ProduceEndpoint(producer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS)))
-        .endpoint(new ConsumersEndpoint(consumers))
+        .endpoint(new TopicsEndpoint(admin, guard))
+        .endpoint(new PartitionsEndpoint(admin, guard))
+        .endpoint(new BrokersEndpoint(admin, guard))
+        .endpoint(new ProduceEndpoint(producer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
+        .endpoint(new ConsumersEndpoint(consumers, guard))
         .build();
   }
 
@@ -210,6 +213,7 @@ public final class KafkaRest implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
     private RecordFormats formats;
+    private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
 
     private Builder(KafkaRestConfig config) {
       this.config = config;
@@ -233,6 +237,12 @@ public final class KafkaRest implements AutoCloseable {
 
     public Builder formats(RecordFormats formats) {
       this.formats = formats;
+      return this;
+    }
+
+    /** Who may do what; the binding supplies the caller's principal. Default: everything is allowed. */
+    public Builder accessPolicy(AccessPolicy policy) {
+      this.accessPolicy = policy;
       return this;
     }
 

@@ -47,6 +47,7 @@ public final class ConsumerInstance {
   private static final int POLLS_PER_STEP = 4;
 
   private final ConsumerInstanceId id;
+  private final String owner;
   private final ConsumerSettings settings;
   private final RecordFormat format;
   private final Consumer<byte[], byte[]> consumer;
@@ -66,10 +67,11 @@ public final class ConsumerInstance {
   private volatile long lastUsedMillis;
   private volatile boolean closed;
 
-  ConsumerInstance(ConsumerInstanceId id, ConsumerSettings settings, RecordFormat format,
+  ConsumerInstance(ConsumerInstanceId id, String owner, ConsumerSettings settings, RecordFormat format,
                    Consumer<byte[], byte[]> consumer, Executor pool, ScheduledExecutorService timer,
                    java.time.Clock clock, long backoffMs, long autoCommitIntervalMs, long bufferLimitBytes) {
     this.id = id;
+    this.owner = owner;
     this.settings = settings;
     this.format = format;
     this.consumer = consumer;
@@ -84,6 +86,11 @@ public final class ConsumerInstance {
 
   public ConsumerInstanceId id() {
     return id;
+  }
+
+  /** The principal that created the instance, or null when it was created anonymously. */
+  public String owner() {
+    return owner;
   }
 
   public ConsumerSettings settings() {

@@ -71,7 +71,7 @@ public final class ConsumerRegistry implements AutoCloseable {
   }
 
   /** Creates an instance; its name is the requested one or a generated {@code rest-consumer-<uuid>}. */
-  public ConsumerInstance create(String group, ConsumerSettings settings) {
+  public ConsumerInstance create(String group, ConsumerSettings settings, String owner) {
     String name = settings.name() != null ? settings.name() : generatedName();
     ConsumerInstanceId id = new ConsumerInstanceId(group, name);
     if (instances.containsKey(id)) {
@@ -84,7 +84,7 @@ public final class ConsumerRegistry implements AutoCloseable {
     }
     try {
       Consumer<byte[], byte[]> consumer = newConsumer(group, settings);
-      ConsumerInstance instance = new ConsumerInstance(id, settings, format, consumer, pool, timer, clock,
+      ConsumerInstance instance = new ConsumerInstance(id, owner, settings, format, consumer, pool, timer, clock,
           config.getLong(KafkaRestConfig.CONSUMER_ITERATOR_BACKOFF_MS), autoCommitInterval(),
           config.getLong(KafkaRestConfig.CONSUMER_REQUEST_MAX_BYTES));
       if (instances.putIfAbsent(id, instance) != null) {
@@ -130,10 +130,15 @@ public final class ConsumerRegistry implements AutoCloseable {
     return value == null ? 5000 : Long.parseLong(value.toString());
   }
 
-  public ConsumerInstance get(String group, String name) {
+  /** The instance, for its owner only: an instance created by an authenticated caller serves no one else. */
+  public ConsumerInstance get(String group, String name, String principal) {
     ConsumerInstance instance = instances.get(new ConsumerInstanceId(group, name));
     if (instance == null) {
       throw Errors.consumerInstanceNotFound();
+    }
+    if (instance.owner() != null && !instance.owner().equals(principal)) {
+      throw new RestException(Errors.FORBIDDEN, Errors.KAFKA_AUTHORIZATION,
+          "Forbidden: this consumer instance belongs to another caller.");
     }
     instance.touch();
     return instance;

@@ -13,6 +13,9 @@ import dev.kafkarest.http.PathParams;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
+import dev.kafkarest.security.AccessGuard;
+import dev.kafkarest.security.Operation;
+import dev.kafkarest.security.Resource;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -42,35 +45,40 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
   private static final Pattern NAME = Pattern.compile("[^/\\p{Cntrl}]{1,255}");
 
   private final ConsumerRegistry registry;
+  private final AccessGuard guard;
 
-  public ConsumersEndpoint(ConsumerRegistry registry) {
+  public ConsumersEndpoint(ConsumerRegistry registry, AccessGuard guard) {
     this.registry = registry;
+    this.guard = guard;
   }
 
   @Override
   public void routes(Router.Builder r) {
     add(r, "POST", "/consumers/{group}", this::create);
-    add(r, "DELETE", INSTANCE, (req, p) -> registry.delete(p.get("group"), p.get("name")).thenApply(v -> noContent()));
-    add(r, "POST", INSTANCE + "/subscription", this::subscribe);
-    add(r, "GET", INSTANCE + "/subscription", (req, p) -> instance(p).subscription()
-        .thenApply(topics -> json(Map.of("topics", topics.stream().sorted().toList()))));
-    add(r, "DELETE", INSTANCE + "/subscription", (req, p) -> instance(p).unsubscribe().thenApply(v -> noContent()));
-    add(r, "POST", INSTANCE + "/assignments", (req, p) -> {
-      ConsumerInstance instance = instance(p);
-      return instance.assign(partitions(JsonBody.required(req, Set.of("partitions")))).thenApply(v -> noContent());
+    add(r, "DELETE", INSTANCE, (req, p) -> {
+      instance(req, p);
+      return registry.delete(p.get("group"), p.get("name")).thenApply(v -> noContent());
     });
-    add(r, "GET", INSTANCE + "/assignments", (req, p) -> instance(p).assignment()
+    add(r, "POST", INSTANCE + "/subscription", this::subscribe);
+    add(r, "GET", INSTANCE + "/subscription", (req, p) -> instance(req, p).subscription()
+        .thenApply(topics -> json(Map.of("topics", topics.stream().sorted().toList()))));
+    add(r, "DELETE", INSTANCE + "/subscription", (req, p) -> instance(req, p).unsubscribe().thenApply(v -> noContent()));
+    add(r, "POST", INSTANCE + "/assignments", (req, p) -> {
+      ConsumerInstance instance = instance(req, p);
+      return instance.assign(allowed(req, partitions(JsonBody.required(req, Set.of("partitions"))))).thenApply(v -> noContent());
+    });
+    add(r, "GET", INSTANCE + "/assignments", (req, p) -> instance(req, p).assignment()
         .thenApply(tps -> json(Map.of("partitions", sorted(tps).stream().map(ConsumersEndpoint::partitionJson)
             .toList()))));
     add(r, "POST", INSTANCE + "/positions", this::seek);
     add(r, "POST", INSTANCE + "/positions/beginning", (req, p) -> {
-      ConsumerInstance instance = instance(p);
-      return instance.seekToBeginning(partitions(JsonBody.required(req, Set.of("partitions"))))
+      ConsumerInstance instance = instance(req, p);
+      return instance.seekToBeginning(allowed(req, partitions(JsonBody.required(req, Set.of("partitions")))))
           .thenApply(v -> noContent());
     });
     add(r, "POST", INSTANCE + "/positions/end", (req, p) -> {
-      ConsumerInstance instance = instance(p);
-      return instance.seekToEnd(partitions(JsonBody.required(req, Set.of("partitions"))))
+      ConsumerInstance instance = instance(req, p);
+      return instance.seekToEnd(allowed(req, partitions(JsonBody.required(req, Set.of("partitions")))))
           .thenApply(v -> noContent());
     });
     add(r, "POST", INSTANCE + "/offsets", this::commit);
@@ -82,19 +90,27 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
     r.add(method, path, V2Types.READ_V2_OR_EMBEDDED, V2Types.ANSWER_V2_OR_EMBEDDED, handler);
   }
 
-  private ConsumerInstance instance(PathParams p) {
-    return registry.get(p.get("group"), p.get("name"));
+  /** The addressed instance, if the caller may use its group and is the one who created it. */
+  private ConsumerInstance instance(RestRequest req, PathParams p) {
+    guard.require(req, Operation.CONSUME, Resource.group(p.get("group")));
+    return registry.get(p.get("group"), p.get("name"), req.principal());
+  }
+
+  private <T extends java.util.Collection<TopicPartition>> T allowed(RestRequest req, T partitions) {
+    partitions.forEach(tp -> guard.require(req, Operation.CONSUME, Resource.topic(tp.topic())));
+    return partitions;
   }
 
   // ---- create ----
 
   private CompletionStage<RestResponse> create(RestRequest req, PathParams p) throws IOException {
     String group = p.get("group");
+    guard.require(req, Operation.CONSUME, Resource.group(group));
     JsonBody body = JsonBody.read(req, CREATE_FIELDS);
     ConsumerSettings settings = body == null
         ? new ConsumerSettings(null, EmbeddedFormat.BINARY, null, null, -1, null)
         : settings(body);
-    ConsumerInstance instance = registry.create(group, settings);
+    ConsumerInstance instance = registry.create(group, settings, req.principal());
     String name = instance.id().name();
     String baseUri = req.baseUri() + "/consumers/" + encode(group) + "/instances/" + encode(name);
     Map<String, String> answer = new LinkedHashMap<>();
@@ -141,16 +157,18 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
   // ---- subscription and positions ----
 
   private CompletionStage<RestResponse> subscribe(RestRequest req, PathParams p) throws IOException {
-    ConsumerInstance instance = instance(p);
+    ConsumerInstance instance = instance(req, p);
     JsonBody body = JsonBody.required(req, Set.of("topics", "topic_pattern"));
     List<String> topics = body.strings("topics");
     if (topics != null) {
+      topics.forEach(t -> guard.require(req, Operation.CONSUME, Resource.topic(t)));
       return instance.subscribe(topics).thenApply(v -> noContent());
     }
     String pattern = body.text("topic_pattern");
     if (pattern == null) {
       throw Errors.unprocessable("Either topics or topic_pattern is required.");
     }
+    guard.require(req, Operation.CONSUME, Resource.topicPattern(pattern));
     try {
       return instance.subscribe(Pattern.compile(pattern)).thenApply(v -> noContent());
     } catch (PatternSyntaxException e) {
@@ -159,9 +177,10 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
   }
 
   private CompletionStage<RestResponse> seek(RestRequest req, PathParams p) throws IOException {
-    ConsumerInstance instance = instance(p);
+    ConsumerInstance instance = instance(req, p);
     JsonBody body = JsonBody.required(req, Set.of("offsets", "timestamps"));
     Map<TopicPartition, OffsetAndMetadata> offsets = offsets(body, true);
+    allowed(req, offsets.keySet());
     Map<TopicPartition, Long> timestamps = new LinkedHashMap<>();
     List<JsonBody> items = body.objects("timestamps", TIMESTAMP_FIELDS);
     if (items != null) {
@@ -169,6 +188,7 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
         timestamps.put(partition(item), timestamp(item.requiredText("timestamp")));
       }
     }
+    allowed(req, timestamps.keySet());
     return instance.seek(offsets).thenCompose(v -> timestamps.isEmpty()
         ? java.util.concurrent.CompletableFuture.completedFuture(null)
         : instance.seekToTimestamps(timestamps)).thenApply(v -> noContent());
@@ -185,15 +205,18 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
   // ---- offsets ----
 
   private CompletionStage<RestResponse> commit(RestRequest req, PathParams p) throws IOException {
-    ConsumerInstance instance = instance(p);
+    ConsumerInstance instance = instance(req, p);
     JsonBody body = JsonBody.read(req, Set.of("offsets"));
     Map<TopicPartition, OffsetAndMetadata> offsets = body == null || !body.has("offsets") ? null : offsets(body, false);
+    if (offsets != null) {
+      allowed(req, offsets.keySet());
+    }
     return instance.commit(offsets).thenApply(v -> json(List.of()));
   }
 
   private CompletionStage<RestResponse> committed(RestRequest req, PathParams p) throws IOException {
-    ConsumerInstance instance = instance(p);
-    Set<TopicPartition> wanted = new HashSet<>(partitions(JsonBody.required(req, Set.of("partitions"))));
+    ConsumerInstance instance = instance(req, p);
+    Set<TopicPartition> wanted = allowed(req, new HashSet<>(partitions(JsonBody.required(req, Set.of("partitions")))));
     return instance.committed(wanted).thenApply(found -> {
       List<Map<String, Object>> offsets = new ArrayList<>();
       for (TopicPartition tp : sorted(found.keySet())) {
@@ -266,7 +289,7 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
   // ---- records ----
 
   private CompletionStage<RestResponse> records(RestRequest req, PathParams p) {
-    ConsumerInstance instance = instance(p);
+    ConsumerInstance instance = instance(req, p);
     String responseType = RecordsNegotiation.responseType(req.header("Accept").orElse(null));
     RecordsNegotiation.checkFormat(responseType, instance.settings().format());
     long timeout = registry.readTimeoutMs(instance, longQuery(req, "timeout"));

@@ -11,6 +11,9 @@ import dev.kafkarest.http.PathParams;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
+import dev.kafkarest.security.AccessGuard;
+import dev.kafkarest.security.Operation;
+import dev.kafkarest.security.Resource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -27,9 +30,12 @@ public final class ProduceEndpoint implements Endpoint {
   private final Producer<byte[], byte[]> producer;
   private final RecordFormats formats;
   private final int maxRecords;
+  private final AccessGuard guard;
 
-  public ProduceEndpoint(Producer<byte[], byte[]> producer, RecordFormats formats, int maxRecords) {
+  public ProduceEndpoint(Producer<byte[], byte[]> producer, RecordFormats formats, int maxRecords,
+                         AccessGuard guard) {
     this.producer = producer;
+    this.guard = guard;
     this.formats = formats;
     this.maxRecords = maxRecords;
   }
@@ -44,6 +50,7 @@ public final class ProduceEndpoint implements Endpoint {
 
   private CompletionStage<RestResponse> produce(RestRequest req, String topic, Integer pathPartition)
       throws Exception {
+    guard.require(req, Operation.PRODUCE, Resource.topic(topic));
     EmbeddedFormat embedded = req.header("Content-Type").flatMap(EmbeddedFormat::fromMediaType)
         .orElseThrow(Errors::unsupportedMediaType);
     RecordFormat format = formats.get(embedded);

@@ -1,6 +1,10 @@
 package dev.kafkarest.endpoint;
 
 import dev.kafkarest.http.Endpoint;
+import dev.kafkarest.http.RestRequest;
+import dev.kafkarest.security.AccessGuard;
+import dev.kafkarest.security.Operation;
+import dev.kafkarest.security.Resource;
 import dev.kafkarest.http.Json;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
@@ -22,21 +26,27 @@ import org.apache.kafka.common.config.ConfigResource;
 /** {@code GET /topics} and {@code GET /topics/{topic}}. */
 public final class TopicsEndpoint implements Endpoint {
   private final Admin admin;
+  private final AccessGuard guard;
 
-  public TopicsEndpoint(Admin admin) {
+  public TopicsEndpoint(Admin admin, AccessGuard guard) {
     this.admin = admin;
+    this.guard = guard;
   }
 
   @Override
   public void routes(Router.Builder routes) {
-    routes.add("GET", "/topics", V2Types.NO_BODY, V2Types.ANSWER_V2, (req, p) -> listTopics());
-    routes.add("GET", "/topics/{topic}", V2Types.NO_BODY, V2Types.ANSWER_V2, (req, p) -> getTopic(p.get("topic")));
+    routes.add("GET", "/topics", V2Types.NO_BODY, V2Types.ANSWER_V2, (req, p) -> listTopics(req));
+    routes.add("GET", "/topics/{topic}", V2Types.NO_BODY, V2Types.ANSWER_V2, (req, p) -> {
+      guard.require(req, Operation.DESCRIBE, Resource.topic(p.get("topic")));
+      return getTopic(p.get("topic"));
+    });
   }
 
-  /** Names of all non-internal topics (Admin's default list options hide internal ones, as Confluent does). */
-  private CompletionStage<RestResponse> listTopics() {
+  /** Names of the non-internal topics the caller may see (Admin's defaults hide internal ones, as Confluent does). */
+  private CompletionStage<RestResponse> listTopics(RestRequest req) {
     return admin.listTopics().names().toCompletionStage().thenApply(names -> {
       List<String> sorted = new ArrayList<>(names);
+      sorted.removeIf(name -> !guard.allows(req, Operation.DESCRIBE, Resource.topic(name)));
       Collections.sort(sorted);
       return Json.response(200, dev.kafkarest.http.MediaTypes.V2, sorted);
     });

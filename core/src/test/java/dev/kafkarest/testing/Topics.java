@@ -14,7 +14,11 @@ public final class Topics {
   private Topics() {}
 
   public static String create(String bootstrapServers, int partitions) {
-    String name = "t-" + UUID.randomUUID();
+    return create(bootstrapServers, partitions, "t-");
+  }
+
+  public static String create(String bootstrapServers, int partitions, String prefix) {
+    String name = prefix + UUID.randomUUID();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
       Map<TopicPartition, OffsetSpec> specs = new HashMap<>();

@@ -1,0 +1,103 @@
+package dev.kafkarest.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kafkarest.http.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Real HTTP calls to a mounted proxy, with the JDK client on HTTP/1.1 (the default h2c upgrade attempt makes
+ * some containers log spurious errors). Paths are relative to the mount: {@code get("/topics")}.
+ */
+public final class HttpCalls {
+  private static final HttpClient CLIENT = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+
+  private final String mount;
+
+  /** {@code mount}: the absolute URL of the mount point without a trailing slash, e.g. http://127.0.0.1:1234/app/kafka. */
+  public HttpCalls(URI mount) {
+    String text = mount.toString();
+    this.mount = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+  }
+
+  public String mount() {
+    return mount;
+  }
+
+  /** A finished call. */
+  public record Reply(int status, String contentType, String body) {
+    public JsonNode json() {
+      try {
+        return Json.MAPPER.readTree(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException("not JSON (status " + status + "): " + body, e);
+      }
+    }
+
+    /** The {@code error_code} of an error answer. */
+    public int errorCode() {
+      return json().path("error_code").asInt(-1);
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + contentType + " " + body;
+    }
+  }
+
+  public Reply get(String path, String... headers) {
+    return send("GET", path, HttpRequest.BodyPublishers.noBody(), headers);
+  }
+
+  public Reply delete(String path, String... headers) {
+    return send("DELETE", path, HttpRequest.BodyPublishers.noBody(), headers);
+  }
+
+  public Reply post(String path, String contentType, String body, String... headers) {
+    return send("POST", path, HttpRequest.BodyPublishers.ofString(body), withContentType(contentType, headers));
+  }
+
+  /** A POST whose body is sent chunked (no Content-Length), as a streaming client would. */
+  public Reply postChunked(String path, String contentType, Supplier<InputStream> body, String... headers) {
+    return send("POST", path, HttpRequest.BodyPublishers.ofInputStream(body), withContentType(contentType, headers));
+  }
+
+  public Reply send(String method, String path, HttpRequest.BodyPublisher body, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(mount + path))
+        .timeout(Duration.ofSeconds(60))
+        .method(method, body);
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    try {
+      HttpResponse<String> response = CLIENT.send(request.build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
+          response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(method + " " + mount + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String[] withContentType(String contentType, String... headers) {
+    String[] all = new String[headers.length + 2];
+    all[0] = "Content-Type";
+    all[1] = contentType;
+    System.arraycopy(headers, 0, all, 2, headers.length);
+    return all;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.kafkarest.jaxrs;
+
+import java.net.URI;
+import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** Jetty 12 ee10 on 127.0.0.1 with one context; the test sets up the JAX-RS runtime inside it. */
+public final class JettyHost implements AutoCloseable {
+  private final Server server = new Server();
+  private final ServerConnector connector = new ServerConnector(server, 1, 1);
+  private final String contextPath;
+
+  public JettyHost(String contextPath, Consumer<ServletContextHandler> setup) throws Exception {
+    this.contextPath = contextPath;
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
+    setup.accept(context);
+    server.setHandler(context);
+    server.start();
+    if (!context.isAvailable()) {
+      close();
+      throw new IllegalStateException("the context did not start");
+    }
+  }
+
+  /** An absolute URL below the context, e.g. {@code uri("/api/kafka")}. */
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + connector.getLocalPort() + contextPath + path);
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+}

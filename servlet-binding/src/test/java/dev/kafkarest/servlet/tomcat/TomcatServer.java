@@ -1,0 +1,83 @@
+package dev.kafkarest.servlet.tomcat;
+
+import jakarta.servlet.Servlet;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+/** An embedded Tomcat (10.1 or 11, whichever is on the test classpath) on 127.0.0.1 with one async servlet. */
+final class TomcatServer implements AutoCloseable {
+  private final Tomcat tomcat = new Tomcat();
+  private final Path baseDir;
+  private final Connector connector = new Connector();
+  private final Context context;
+  private final String contextPath;
+  private final String mountPath;
+
+  /**
+   * @param contextPath "" for the root context, or e.g. "/app"
+   * @param mapping the servlet mapping, e.g. "/kafka/*"
+   * @param servlet the servlet, or null for a container-created {@code KafkaRestServlet} (init-params)
+   * @param maxThreads the connector's worker threads, or 0 for Tomcat's default
+   */
+  TomcatServer(String contextPath, String mapping, Servlet servlet, Map<String, String> initParams, int maxThreads)
+      throws Exception {
+    baseDir = Files.createTempDirectory("tomcat-");
+    tomcat.setBaseDir(baseDir.toString());
+    connector.setPort(0);
+    connector.setProperty("address", "127.0.0.1");
+    if (maxThreads > 0) {
+      connector.setProperty("maxThreads", Integer.toString(maxThreads));
+      connector.setProperty("minSpareThreads", Integer.toString(maxThreads));
+    }
+    tomcat.setConnector(connector);
+    context = tomcat.addContext(contextPath, null);
+    Wrapper wrapper = servlet == null
+        ? Tomcat.addServlet(context, "kafka", "dev.kafkarest.servlet.KafkaRestServlet")
+        : Tomcat.addServlet(context, "kafka", servlet);
+    wrapper.setAsyncSupported(true);
+    initParams.forEach(wrapper::addInitParameter);
+    wrapper.setLoadOnStartup(1);
+    context.addServletMappingDecoded(mapping, "kafka");
+    tomcat.start();
+    if (context.getState() != LifecycleState.STARTED) {
+      close();
+      throw new IllegalStateException("the context did not start: " + context.getState());
+    }
+    this.contextPath = contextPath;
+    this.mountPath = mapping.endsWith("/*") ? mapping.substring(0, mapping.length() - 2) : mapping;
+  }
+
+  TomcatServer(String contextPath, String mapping, Servlet servlet) throws Exception {
+    this(contextPath, mapping, servlet, Map.of(), 0);
+  }
+
+  URI mount() {
+    return URI.create("http://127.0.0.1:" + connector.getLocalPort() + contextPath + mountPath);
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      tomcat.stop();
+      tomcat.destroy();
+    } finally {
+      deleteTree(baseDir);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+}
