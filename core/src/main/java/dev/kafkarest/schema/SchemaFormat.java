@@ -116,6 +116,9 @@ public final class SchemaFormat<S> implements RecordFormat {
           return CompletableFuture.completedFuture(support.parse(t, Map.of()));
         } catch (InvalidSchemaException e) {
           return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+          // A parser bug must still be the client's 400, not a 500.
+          return CompletableFuture.failedFuture(new InvalidSchemaException("the schema could not be parsed"));
         }
       }).join();
     } catch (CompletionException e) {
