@@ -127,8 +127,10 @@ class JsonSchemaFormatTest {
   @Test
   void foreignBytesDecodeAndGarbageIsASerializationError() {
     int id = registry.register("js-foreign-value", "JSON", SCHEMA);
-    byte[] value = concat(header(id), utf8("{\"name\":\"Zed\"}"));
-    assertEquals("{\"name\":\"Zed\"}", SchemaTestKit.render(jsonschema.decode("js-foreign", false, value)));
+    String topic = SchemaTestKit.newTopic("js-foreign");
+    SchemaTestKit.write(topic, null, concat(header(id), utf8("{\"name\":\"Zed\"}")));
+    byte[] value = SchemaTestKit.read(topic, 1).get(0).value();
+    assertEquals("{\"name\":\"Zed\"}", SchemaTestKit.render(jsonschema.decode(topic, false, value)));
     assertThrows(SerializationException.class,
         () -> jsonschema.decode("js-foreign", false, concat(header(id), utf8("{oops"))));
   }
