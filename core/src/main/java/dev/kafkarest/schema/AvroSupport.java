@@ -49,6 +49,14 @@ public final class AvroSupport implements SchemaSupport<Schema> {
   }
 
   @Override
+  public String recordName(Schema schema) {
+    return switch (schema.getType()) {
+      case RECORD, ENUM, FIXED -> schema.getFullName();
+      default -> throw new InvalidSchemaException("a record-name subject strategy needs a named Avro type");
+    };
+  }
+
+  @Override
   public boolean acceptsNull(Schema schema) {
     return schema.getType() == Schema.Type.NULL
         || schema.getType() == Schema.Type.UNION && schema.getTypes().stream()

@@ -60,6 +60,15 @@ public final class JsonSchemaSupport implements SchemaSupport<Schema> {
   }
 
   @Override
+  public String recordName(Schema schema) {
+    JsonNode title = schema.getSchemaNode().path("title");
+    if (!title.isTextual() || title.asText().isBlank()) {
+      throw new InvalidSchemaException("a record-name subject strategy needs a JSON Schema title");
+    }
+    return title.asText();
+  }
+
+  @Override
   public boolean acceptsNull(Schema schema) {
     return schema.validate(Json.MAPPER.nullNode()).isEmpty();
   }

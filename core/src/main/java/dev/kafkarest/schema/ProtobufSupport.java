@@ -54,6 +54,11 @@ public final class ProtobufSupport implements SchemaSupport<FileDescriptor> {
   }
 
   @Override
+  public String recordName(FileDescriptor schema) {
+    return schema.getMessageTypes().get(0).getFullName();
+  }
+
+  @Override
   public boolean acceptsNull(FileDescriptor schema) {
     return true;
   }

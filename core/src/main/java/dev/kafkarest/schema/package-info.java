@@ -10,9 +10,11 @@
  *       {@code schema.registry.basic.auth.user.info} ("user:password"): HTTP Basic auth.</li>
  *   <li>{@code schema.registry.ssl.truststore.location}, {@code .password}, {@code .type} (JKS): a private CA.</li>
  *   <li>{@code schema.registry.cache.size} (1000): entries per cache (ids, subject look-ups, parsed schemas).</li>
+ *   <li>{@code schema.registry.key.subject.name.strategy}, {@code schema.registry.value.subject.name.strategy}
+ *       (TopicNameStrategy): TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy.</li>
  * </ul>
  *
- * <p>Subjects follow TopicNameStrategy ({@code <topic>-key}, {@code <topic>-value}). Records use Confluent's wire
+ * <p>Records use Confluent's wire
  * format: magic byte 0, big-endian schema id, for protobuf the message-index path, then the payload.
  */
 package dev.kafkarest.schema;
