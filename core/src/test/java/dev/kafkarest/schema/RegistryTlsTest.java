@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.testing.FakeSchemaRegistry;
+import dev.kafkarest.testing.TestCertificates;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -23,36 +23,15 @@ class RegistryTlsTest {
   @TempDir
   Path dir;
 
-  private void keytool(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new AssertionError("keytool failed: " + output);
-    }
-  }
-
   @Test
   void truststoreFromConfigIsUsed() throws Exception {
-    Path server = dir.resolve("server.p12");
-    Path cert = dir.resolve("server.crt");
-    Path trust = dir.resolve("trust.p12");
-    keytool("-genkeypair", "-alias", "sr", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-        "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", server.toString(), "-storetype", "PKCS12",
-        "-storepass", "serverpass", "-keypass", "serverpass");
-    keytool("-exportcert", "-alias", "sr", "-keystore", server.toString(), "-storepass", "serverpass",
-        "-file", cert.toString());
-    keytool("-importcert", "-noprompt", "-alias", "sr", "-file", cert.toString(), "-keystore", trust.toString(),
-        "-storetype", "PKCS12", "-storepass", "trustpass");
-
+    TestCertificates certs = TestCertificates.generate();
     KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(server)) {
-      keys.load(in, "serverpass".toCharArray());
+    try (InputStream in = Files.newInputStream(certs.keystore())) {
+      keys.load(in, certs.password().toCharArray());
     }
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, "serverpass".toCharArray());
+    kmf.init(keys, certs.password().toCharArray());
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(kmf.getKeyManagers(), null, null);
 
@@ -68,8 +47,8 @@ class RegistryTlsTest {
       assertEquals(0, e.httpStatus());
       assertEquals("TLS handshake with Schema Registry failed", e.getMessage());
 
-      config.set("schema.registry.ssl.truststore.location", trust.toString())
-          .set("schema.registry.ssl.truststore.password", "trustpass")
+      config.set("schema.registry.ssl.truststore.location", certs.truststore().toString())
+          .set("schema.registry.ssl.truststore.password", certs.password())
           .set("schema.registry.ssl.truststore.type", "PKCS12");
       SchemaRegistryClient trusting = new SchemaRegistryClient(RegistrySettings.from(config.build()));
       assertEquals("\"string\"", trusting.schemaById(id).get(10, TimeUnit.SECONDS).schema());
