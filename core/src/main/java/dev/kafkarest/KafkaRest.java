@@ -10,6 +10,7 @@ import dev.kafkarest.endpoint.TopicsEndpoint;
 import dev.kafkarest.error.Errors;
 import dev.kafkarest.error.ExceptionMapper;
 import dev.kafkarest.format.RecordFormats;
+import dev.kafkarest.schema.SchemaFormats;
 import dev.kafkarest.http.Json;
 import dev.kafkarest.http.LimitedInputStream;
 import dev.kafkarest.http.MediaTypes;
@@ -56,7 +57,7 @@ public final class KafkaRest implements AutoCloseable {
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = ownsScheduler ? newScheduler() : b.scheduler;
     KafkaClients clients = b.clients;
-    RecordFormats formats = b.formats != null ? b.formats : RecordFormats.schemaless();
+    RecordFormats formats = b.formats != null ? b.formats : SchemaFormats.forConfig(config);
     this.producer = clients.producer(config.producerProperties());
     this.admin = clients.admin(config.adminProperties());
     this.consumers = new ConsumerRegistry(config, clients, formats, b.clock, scheduler);

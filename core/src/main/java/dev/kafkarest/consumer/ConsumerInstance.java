@@ -62,6 +62,8 @@ public final class ConsumerInstance {
   private final AtomicInteger activeCalls = new AtomicInteger();
   private final ConsumerRebalanceListener rebalanceListener = new Rebalance();
   private long bufferedBytes;
+  private volatile boolean subscribed;
+  private volatile long lastPollNanos = System.nanoTime();
   private long lastAutoCommitNanos = System.nanoTime();
   private boolean uncommitted;
   private volatile long lastUsedMillis;
@@ -115,6 +117,7 @@ public final class ConsumerInstance {
     return run(c -> {
       dropBuffered(null);
       c.subscribe(topics, rebalanceListener);
+      subscribed = !topics.isEmpty();
       return null;
     });
   }
@@ -123,16 +126,18 @@ public final class ConsumerInstance {
     return run(c -> {
       dropBuffered(null);
       c.subscribe(pattern, rebalanceListener);
+      subscribed = true;
       return null;
     });
   }
 
   public CompletionStage<Void> unsubscribe() {
     return run(c -> {
-      commitIfAutoCommit(c);
+      commitIfAutoCommit(c, null);
       dropBuffered(null);
       returned.clear();
       c.unsubscribe();
+      subscribed = false;
       return null;
     });
   }
@@ -202,7 +207,7 @@ public final class ConsumerInstance {
   public CompletionStage<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
     return run(c -> {
       if (offsets == null) {
-        commitReturned(c);
+        commitReturned(c, null);
       } else if (!offsets.isEmpty()) {
         c.commitSync(offsets);
       }
@@ -233,10 +238,10 @@ public final class ConsumerInstance {
     CompletableFuture<List<ConsumedRecord>> result = new CompletableFuture<>();
     ReadOperation op = new ReadOperation(limits, result, System.nanoTime() + limits.timeoutMs() * 1_000_000);
     begin();
-    result.whenComplete((r, e) -> end());
+    CompletionStage<List<ConsumedRecord>> answer = result.whenComplete((r, e) -> end());
     timer.schedule(() -> result.complete(List.of()), limits.timeoutMs() + READ_MARGIN_MS, TimeUnit.MILLISECONDS);
     submitStep(op);
-    return result;
+    return answer;
   }
 
   private record ReadOperation(ReadLimits limits, CompletableFuture<List<ConsumedRecord>> result, long deadline) {}
@@ -263,6 +268,7 @@ public final class ConsumerInstance {
         autoCommitIfDue();
         for (int i = 0; i < POLLS_PER_STEP && bufferedBytes < Math.min(limits.maxBytes(), bufferLimitBytes); i++) {
           ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ZERO);
+          lastPollNanos = System.nanoTime();
           if (records.isEmpty()) {
             break;
           }
@@ -361,23 +367,63 @@ public final class ConsumerInstance {
     });
   }
 
-  // ---- commits ----
+  // ---- group membership ----
 
-  private void commitReturned(Consumer<byte[], byte[]> c) {
-    if (!returned.isEmpty()) {
-      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(returned);
-      offsets.keySet().retainAll(c.assignment());
-      if (!offsets.isEmpty()) {
-        c.commitSync(offsets);
-      }
+  /**
+   * Keeps a subscribed instance that nobody reads a live member of its group. A classic-protocol rebalance waits
+   * for every member to poll; without this, one idle instance would stall its whole group until
+   * {@code max.poll.interval.ms}. The poll runs with the partitions paused, so it fetches nothing.
+   */
+  void keepInGroup(long idleNanos) {
+    if (!subscribed || closed || busy() || System.nanoTime() - lastPollNanos < idleNanos) {
+      return;
     }
-    uncommitted = false;
+    try {
+      executor.execute(() -> {
+        if (closed || busy() || !subscribed) {
+          return;
+        }
+        try {
+          Set<TopicPartition> paused = Set.copyOf(consumer.assignment());
+          consumer.pause(paused);
+          try {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ZERO)) {
+              buffer.add(r); // only partitions newly assigned during this poll can have any; keep them
+              bufferedBytes += size(r);
+            }
+          } finally {
+            Set<TopicPartition> stillAssigned = new HashSet<>(paused);
+            stillAssigned.retainAll(consumer.assignment());
+            consumer.resume(stillAssigned);
+          }
+          lastPollNanos = System.nanoTime();
+        } catch (RuntimeException e) {
+          log.debug("Group keep-alive poll of consumer {} failed", id, e);
+        }
+      });
+    } catch (RuntimeException e) {
+      // the pool is shutting down
+    }
   }
 
-  private void commitIfAutoCommit(Consumer<byte[], byte[]> c) {
+  // ---- commits ----
+
+  /** Commits what was returned for the given partitions (the current assignment, with null). */
+  private void commitReturned(Consumer<byte[], byte[]> c, Collection<TopicPartition> scope) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(returned);
+    offsets.keySet().retainAll(scope == null ? c.assignment() : scope);
+    if (!offsets.isEmpty()) {
+      c.commitSync(offsets);
+    }
+    if (scope == null) {
+      uncommitted = false;
+    }
+  }
+
+  private void commitIfAutoCommit(Consumer<byte[], byte[]> c, Collection<TopicPartition> scope) {
     if (autoCommit() && uncommitted) {
       try {
-        commitReturned(c);
+        commitReturned(c, scope);
       } catch (RuntimeException e) {
         log.warn("Auto-commit of consumer {} failed", id, e);
       }
@@ -407,7 +453,8 @@ public final class ConsumerInstance {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      commitIfAutoCommit(consumer);
+      // Commit what was returned from the partitions going away, or their next owner would return it again.
+      commitIfAutoCommit(consumer, partitions);
       dropBuffered(partitions);
       returned.keySet().removeAll(partitions);
     }
@@ -436,7 +483,7 @@ public final class ConsumerInstance {
   private <T> CompletionStage<T> run(Function<Consumer<byte[], byte[]>, T> call) {
     CompletableFuture<T> result = new CompletableFuture<>();
     begin();
-    result.whenComplete((r, e) -> end());
+    CompletionStage<T> answer = result.whenComplete((r, e) -> end());
     try {
       executor.execute(() -> {
         if (closed) {
@@ -452,7 +499,7 @@ public final class ConsumerInstance {
     } catch (RuntimeException e) {
       result.completeExceptionally(Errors.unavailable("The proxy is shutting down."));
     }
-    return result;
+    return answer;
   }
 
   private void begin() {
@@ -487,7 +534,7 @@ public final class ConsumerInstance {
       try {
         if (!closed) {
           closed = true;
-          commitIfAutoCommit(consumer);
+          commitIfAutoCommit(consumer, null);
           consumer.close(timeout);
         }
       } catch (RuntimeException e) {

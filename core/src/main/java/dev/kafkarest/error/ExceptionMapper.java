@@ -47,6 +47,10 @@ public final class ExceptionMapper {
     if (t instanceof KafkaException e) {
       return fromKafka(e);
     }
+    if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) {
+      // Reading the request body failed: bytes that are not text, or the client went away mid-body.
+      return Errors.badRequest("the request body could not be read.");
+    }
     log.error("Unexpected failure while handling a request", t);
     return Errors.internal();
   }

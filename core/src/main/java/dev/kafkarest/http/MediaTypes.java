@@ -88,6 +88,9 @@ public final class MediaTypes {
     List<Range> ranges = new ArrayList<>();
     for (String part : accept.split(",")) {
       String[] pieces = part.split(";");
+      if (pieces.length == 0) {
+        continue;
+      }
       String type = pieces[0].trim().toLowerCase(Locale.ROOT);
       if (type.isEmpty()) {
         continue;
