@@ -310,13 +310,20 @@ public final class ConsumerInstance {
       bytes += next;
       taken.add(r);
     }
-    List<ConsumedRecord> decoded;
-    try {
-      decoded = decode(taken);
-    } catch (RuntimeException e) {
-      putBack(taken);
-      op.result.completeExceptionally(translate(e));
-      return;
+    List<ConsumedRecord> decoded = new ArrayList<>(taken.size());
+    for (ConsumerRecord<byte[], byte[]> r : taken) {
+      try {
+        decoded.add(decode(r));
+      } catch (RuntimeException e) {
+        // Records before the undecodable one go out; it stays first in line, so the next read reports it.
+        putBack(taken.subList(decoded.size(), taken.size()));
+        taken = taken.subList(0, decoded.size());
+        if (decoded.isEmpty()) {
+          op.result.completeExceptionally(translate(e));
+          return;
+        }
+        break;
+      }
     }
     if (op.result.complete(decoded)) {
       for (ConsumerRecord<byte[], byte[]> r : taken) {
@@ -328,15 +335,11 @@ public final class ConsumerInstance {
     }
   }
 
-  private List<ConsumedRecord> decode(List<ConsumerRecord<byte[], byte[]>> records) {
-    List<ConsumedRecord> out = new ArrayList<>(records.size());
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      out.add(new ConsumedRecord(r.topic(),
-          r.key() == null ? null : format.decode(r.topic(), true, r.key()),
-          r.value() == null ? null : format.decode(r.topic(), false, r.value()),
-          r.partition(), r.offset()));
-    }
-    return out;
+  private ConsumedRecord decode(ConsumerRecord<byte[], byte[]> r) {
+    return new ConsumedRecord(r.topic(),
+        r.key() == null ? null : format.decode(r.topic(), true, r.key()),
+        r.value() == null ? null : format.decode(r.topic(), false, r.value()),
+        r.partition(), r.offset());
   }
 
   private void putBack(List<ConsumerRecord<byte[], byte[]>> taken) {
