@@ -8,19 +8,11 @@ import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.testing.DirectCalls;
 import dev.kafkarest.testing.DirectCalls.Reply;
 import dev.kafkarest.testing.EmbeddedKafka;
+import dev.kafkarest.testing.TopicContents;
 import dev.kafkarest.testing.Topics;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,7 +100,7 @@ class BrokerFaultTest {
       producing.set(false);
       load.join();
 
-      Map<String, Integer> inKafka = readAll(topic);
+      Map<String, Integer> inKafka = TopicContents.valueCounts(broker.bootstrapServers(), topic);
       for (String value : acked.keySet()) {
         assertEquals(1, inKafka.getOrDefault(value, 0), "acknowledged " + value + " is in Kafka exactly once");
       }
@@ -130,22 +122,6 @@ class BrokerFaultTest {
     }
   }
 
-  private static Map<String, Integer> readAll(String topic) {
-    Map<String, Integer> counts = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-        Map.of("bootstrap.servers", broker.bootstrapServers()), new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(topic, 0);
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(Set.of(tp));
-      long end = consumer.endOffsets(Set.of(tp)).get(tp);
-      while (consumer.position(tp) < end) {
-        consumer.poll(Duration.ofMillis(500)).forEach(r ->
-            counts.merge(new String(r.value(), StandardCharsets.UTF_8), 1, Integer::sum));
-      }
-    }
-    return counts;
-  }
 
   private static void assertWithin(long startNanos, long boundMs) {
     long millis = (System.nanoTime() - startNanos) / 1_000_000;

@@ -178,13 +178,15 @@ class ConsumersTest {
   }
 
   @Test
-  void nonJsonBytesInAJsonConsumerGive40801AndAreNotSkipped() {
+  void nonJsonBytesInAJsonConsumerGive40801WhenNextInLineAndAreNotSkipped() {
     String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    calls.post("/topics/" + topic, MediaTypes.JSON_V2, "{\"records\":[{\"value\":{\"ok\":1}}]}");
     produceBinary(topic, 0, "not json at all");
     String group = group();
     String name = create(calls, group, "{\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}");
     String path = instancePath(group, name);
     calls.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
+    List<JsonNode> good = new ArrayList<>();
     Reply r = null;
     long deadline = System.currentTimeMillis() + 20_000;
     while (System.currentTimeMillis() < deadline) {
@@ -192,7 +194,10 @@ class ConsumersTest {
       if (r.status() != 200) {
         break;
       }
+      r.json().forEach(good::add);
     }
+    assertEquals(1, good.size(), "the good record before the bad one is returned");
+    assertEquals(1, good.get(0).get("value").get("ok").asInt());
     assertEquals(408, r.status(), r.body());
     assertEquals(40801, r.json().get("error_code").asInt());
     // The bad record stays first in line: the client decides (for example by seeking past it).
@@ -330,6 +335,29 @@ class ConsumersTest {
     calls.call("DELETE", b, null, null);
   }
 
+  @Test
+  void anIdleMemberDoesNotStallItsGroup() {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 2);
+    produceBinary(topic, 0, "p0-a", "p0-b");
+    produceBinary(topic, 1, "p1-a", "p1-b");
+    String group = group();
+    String idle = instancePath(group, create(calls, group, "{\"auto.offset.reset\":\"earliest\"}"));
+    calls.post(idle + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
+    assertEquals(4, readRecords(calls, idle, MediaTypes.BINARY_V2, 4).size(), "first member owns both partitions");
+    // From here on nobody reads the first member. The second one must still get its share promptly.
+    String late = instancePath(group, create(calls, group, "{\"auto.offset.reset\":\"earliest\"}"));
+    calls.post(late + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
+    long start = System.nanoTime();
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (calls.get(late + "/assignments").json().get("partitions").isEmpty() && System.currentTimeMillis() < deadline) {
+      calls.get(late + "/records?timeout=300");
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(1, calls.get(late + "/assignments").json().get("partitions").size(), "after " + millis + " ms");
+    calls.call("DELETE", idle, null, null);
+    calls.call("DELETE", late, null, null);
+  }
+
   private static void assertAnswersWithin(DirectCalls c, String path, long boundMs) {
     long start = System.nanoTime();
     Reply r = c.call("GET", path, null, null);
@@ -417,6 +445,34 @@ class ConsumersTest {
       assertEquals(200, c.get(first + "/assignments").status());
       assertEquals(204, c.call("DELETE", first, null, null).status());
       create(c, "g", "{}");
+    }
+  }
+
+  @Test
+  void concurrentPollAndAnswerSizeLimits() throws Exception {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    produceBinary(topic, 0, "x".repeat(96), "y".repeat(96), "z".repeat(96));
+    KafkaRestConfig limitedConfig = config().set("consumer.max.concurrent.polls", "1")
+        .set("consumer.request.max.bytes", "250").set("consumer.request.timeout.ms", "1500").build();
+    try (KafkaRest limited = KafkaRest.create(limitedConfig)) {
+      DirectCalls c = new DirectCalls(limited);
+      String idle = instancePath("g", create(c, "g", "{}"));
+      c.post(idle + "/subscription", V2, "{\"topics\":[\"" + Topics.create(SharedKafka.bootstrapServers(), 1) + "\"]}");
+      CompletableFuture<Reply> waiting = CompletableFuture.supplyAsync(() -> c.get(idle + "/records"));
+      Thread.sleep(300);
+      assertError(c.get(idle + "/records"), 429, 429);
+      assertEquals(200, waiting.get(10, TimeUnit.SECONDS).status());
+
+      String reader = instancePath("g", create(c, "g", "{\"auto.offset.reset\":\"earliest\"}"));
+      c.post(reader + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
+      List<JsonNode> all = new ArrayList<>();
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (all.size() < 3 && System.currentTimeMillis() < deadline) {
+        JsonNode batch = c.get(reader + "/records").json();
+        assertTrue(batch.size() <= 2, "consumer.request.max.bytes=250 caps an answer at two 100-byte records");
+        batch.forEach(all::add);
+      }
+      assertEquals(3, all.size(), all.toString());
     }
   }
 

@@ -5,21 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kafkarest.http.Headers;
 import dev.kafkarest.http.Json;
 import dev.kafkarest.http.MediaTypes;
-import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
+import dev.kafkarest.testing.DirectCalls;
 import dev.kafkarest.testing.SharedKafka;
 import dev.kafkarest.testing.Topics;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -119,34 +115,9 @@ class HostileInputTest {
   }
 
   private static RestResponse call(KafkaRest rest, String method, String path, String contentType, byte[] body,
-                                   String accept) throws Exception {
-    List<String> headers = new ArrayList<>();
-    if (contentType != null) {
-      headers.add("Content-Type");
-      headers.add(contentType);
-    }
-    if (accept != null) {
-      headers.add("Accept");
-      headers.add(accept);
-    }
-    if (body != null) {
-      headers.add("Content-Length");
-      headers.add(Integer.toString(body.length));
-    }
-    String pathOnly = path;
-    Map<String, List<String>> query = new HashMap<>();
-    int q = path.indexOf('?');
-    if (q >= 0) {
-      pathOnly = path.substring(0, q);
-      for (String pair : path.substring(q + 1).split("&")) {
-        String[] kv = pair.split("=", 2);
-        query.computeIfAbsent(kv[0], k -> new ArrayList<>()).add(kv.length > 1 ? kv[1] : "");
-      }
-    }
-    RestRequest request = RestRequest.builder(method, pathOnly).query(query)
-        .headers(Headers.of(headers.toArray(String[]::new)))
-        .body(body == null ? null : new ByteArrayInputStream(body)).build();
-    return rest.handle(request).toCompletableFuture().get(20, TimeUnit.SECONDS);
+                                   String accept) {
+    return new DirectCalls(rest).respond(method, path, contentType, body,
+        accept == null ? new String[0] : new String[] {"Accept", accept});
   }
 
   // ---- generators ----

@@ -9,22 +9,15 @@ import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.testing.DirectCalls;
 import dev.kafkarest.testing.DirectCalls.Reply;
 import dev.kafkarest.testing.SharedKafka;
+import dev.kafkarest.testing.TopicContents;
 import dev.kafkarest.testing.Topics;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -74,7 +67,7 @@ class ShutdownTest {
     assertTrue(acked.size() > 20, "load ran: " + acked.size());
     assertEquals(8, refused.get(), "after close every client is told 503");
     assertTrue(closeMillis < 15_000, "close took " + closeMillis + " ms");
-    Map<String, Integer> inKafka = read(topic);
+    Map<String, Integer> inKafka = TopicContents.valueCounts(SharedKafka.bootstrapServers(), topic);
     acked.keySet().forEach(v -> assertEquals(1, inKafka.getOrDefault(v, 0), v + " acknowledged but not in Kafka once"));
     inKafka.forEach((v, n) -> assertEquals(1, n, v + " written " + n + " times"));
     Thread.sleep(200);
@@ -84,20 +77,4 @@ class ShutdownTest {
     }
   }
 
-  private static Map<String, Integer> read(String topic) {
-    Map<String, Integer> counts = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-        Map.of("bootstrap.servers", SharedKafka.bootstrapServers()), new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(topic, 0);
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(Set.of(tp));
-      long end = consumer.endOffsets(Set.of(tp)).get(tp);
-      while (consumer.position(tp) < end) {
-        consumer.poll(Duration.ofMillis(500)).forEach(r ->
-            counts.merge(new String(r.value(), StandardCharsets.UTF_8), 1, Integer::sum));
-      }
-    }
-    return counts;
-  }
 }

@@ -67,6 +67,8 @@ public final class ConsumerInstance {
   private final AtomicInteger activeCalls = new AtomicInteger();
   private final ConsumerRebalanceListener rebalanceListener = new Rebalance();
   private long bufferedBytes;
+  private volatile boolean subscribed;
+  private volatile long lastPollNanos = System.nanoTime();
   private long lastAutoCommitNanos = System.nanoTime();
   private boolean uncommitted;
   private boolean prefetching;
@@ -121,6 +123,7 @@ public final class ConsumerInstance {
     return run(c -> {
       dropBuffered(null);
       c.subscribe(topics, rebalanceListener);
+      subscribed = !topics.isEmpty();
       return null;
     });
   }
@@ -129,16 +132,18 @@ public final class ConsumerInstance {
     return run(c -> {
       dropBuffered(null);
       c.subscribe(pattern, rebalanceListener);
+      subscribed = true;
       return null;
     });
   }
 
   public CompletionStage<Void> unsubscribe() {
     return run(c -> {
-      commitIfAutoCommit(c);
+      commitIfAutoCommit(c, null);
       dropBuffered(null);
       returned.clear();
       c.unsubscribe();
+      subscribed = false;
       return null;
     });
   }
@@ -208,7 +213,7 @@ public final class ConsumerInstance {
   public CompletionStage<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
     return run(c -> {
       if (offsets == null) {
-        commitReturned(c);
+        commitReturned(c, null);
       } else if (!offsets.isEmpty()) {
         c.commitSync(offsets);
       }
@@ -239,14 +244,14 @@ public final class ConsumerInstance {
     CompletableFuture<List<ConsumedRecord>> result = new CompletableFuture<>();
     ReadOperation op = new ReadOperation(limits, result, System.nanoTime() + limits.timeoutMs() * 1_000_000);
     begin();
-    result.whenComplete((r, e) -> end());
+    CompletionStage<List<ConsumedRecord>> answer = result.whenComplete((r, e) -> end());
     timer.schedule(() -> result.complete(List.of()), limits.timeoutMs() + READ_MARGIN_MS, TimeUnit.MILLISECONDS);
     // The first step never blocks (poll(0)): when the instance is idle it runs on the caller's thread, so records
     // that are already fetched are answered with no thread hand-off at all; waiting goes on via the timer.
     if (!executor.tryRunInline(() -> step(op))) {
       submitStep(op);
     }
-    return result;
+    return answer;
   }
 
   private static final class ReadOperation {
@@ -309,6 +314,7 @@ public final class ConsumerInstance {
     long stepEnd = System.nanoTime() + STEP_BUDGET_NANOS;
     while (bufferedBytes < limit) {
       ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ZERO);
+      lastPollNanos = System.nanoTime();
       if (records.isEmpty()) {
         break;
       }
@@ -384,13 +390,20 @@ public final class ConsumerInstance {
       bytes += next;
       taken.add(r);
     }
-    List<ConsumedRecord> decoded;
-    try {
-      decoded = decode(taken);
-    } catch (RuntimeException e) {
-      putBack(taken);
-      op.result.completeExceptionally(translate(e));
-      return;
+    List<ConsumedRecord> decoded = new ArrayList<>(taken.size());
+    for (ConsumerRecord<byte[], byte[]> r : taken) {
+      try {
+        decoded.add(decode(r));
+      } catch (RuntimeException e) {
+        // Records before the undecodable one go out; it stays first in line, so the next read reports it.
+        putBack(taken.subList(decoded.size(), taken.size()));
+        taken = taken.subList(0, decoded.size());
+        if (decoded.isEmpty()) {
+          op.result.completeExceptionally(translate(e));
+          return;
+        }
+        break;
+      }
     }
     if (op.result.complete(decoded)) {
       for (ConsumerRecord<byte[], byte[]> r : taken) {
@@ -405,15 +418,11 @@ public final class ConsumerInstance {
     }
   }
 
-  private List<ConsumedRecord> decode(List<ConsumerRecord<byte[], byte[]>> records) {
-    List<ConsumedRecord> out = new ArrayList<>(records.size());
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      out.add(new ConsumedRecord(r.topic(),
-          r.key() == null ? null : format.decode(r.topic(), true, r.key()),
-          r.value() == null ? null : format.decode(r.topic(), false, r.value()),
-          r.partition(), r.offset()));
-    }
-    return out;
+  private ConsumedRecord decode(ConsumerRecord<byte[], byte[]> r) {
+    return new ConsumedRecord(r.topic(),
+        r.key() == null ? null : format.decode(r.topic(), true, r.key()),
+        r.value() == null ? null : format.decode(r.topic(), false, r.value()),
+        r.partition(), r.offset());
   }
 
   private void putBack(List<ConsumerRecord<byte[], byte[]>> taken) {
@@ -444,23 +453,63 @@ public final class ConsumerInstance {
     });
   }
 
-  // ---- commits ----
+  // ---- group membership ----
 
-  private void commitReturned(Consumer<byte[], byte[]> c) {
-    if (!returned.isEmpty()) {
-      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(returned);
-      offsets.keySet().retainAll(c.assignment());
-      if (!offsets.isEmpty()) {
-        c.commitSync(offsets);
-      }
+  /**
+   * Keeps a subscribed instance that nobody reads a live member of its group. A classic-protocol rebalance waits
+   * for every member to poll; without this, one idle instance would stall its whole group until
+   * {@code max.poll.interval.ms}. The poll runs with the partitions paused, so it fetches nothing.
+   */
+  void keepInGroup(long idleNanos) {
+    if (!subscribed || closed || busy() || System.nanoTime() - lastPollNanos < idleNanos) {
+      return;
     }
-    uncommitted = false;
+    try {
+      executor.execute(() -> {
+        if (closed || busy() || !subscribed) {
+          return;
+        }
+        try {
+          Set<TopicPartition> paused = Set.copyOf(consumer.assignment());
+          consumer.pause(paused);
+          try {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ZERO)) {
+              buffer.add(r); // only partitions newly assigned during this poll can have any; keep them
+              bufferedBytes += size(r);
+            }
+          } finally {
+            Set<TopicPartition> stillAssigned = new HashSet<>(paused);
+            stillAssigned.retainAll(consumer.assignment());
+            consumer.resume(stillAssigned);
+          }
+          lastPollNanos = System.nanoTime();
+        } catch (RuntimeException e) {
+          log.debug("Group keep-alive poll of consumer {} failed", id, e);
+        }
+      });
+    } catch (RuntimeException e) {
+      // the pool is shutting down
+    }
   }
 
-  private void commitIfAutoCommit(Consumer<byte[], byte[]> c) {
+  // ---- commits ----
+
+  /** Commits what was returned for the given partitions (the current assignment, with null). */
+  private void commitReturned(Consumer<byte[], byte[]> c, Collection<TopicPartition> scope) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(returned);
+    offsets.keySet().retainAll(scope == null ? c.assignment() : scope);
+    if (!offsets.isEmpty()) {
+      c.commitSync(offsets);
+    }
+    if (scope == null) {
+      uncommitted = false;
+    }
+  }
+
+  private void commitIfAutoCommit(Consumer<byte[], byte[]> c, Collection<TopicPartition> scope) {
     if (autoCommit() && uncommitted) {
       try {
-        commitReturned(c);
+        commitReturned(c, scope);
       } catch (RuntimeException e) {
         log.warn("Auto-commit of consumer {} failed", id, e);
       }
@@ -490,7 +539,8 @@ public final class ConsumerInstance {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      commitIfAutoCommit(consumer);
+      // Commit what was returned from the partitions going away, or their next owner would return it again.
+      commitIfAutoCommit(consumer, partitions);
       dropBuffered(partitions);
       returned.keySet().removeAll(partitions);
     }
@@ -519,7 +569,7 @@ public final class ConsumerInstance {
   private <T> CompletionStage<T> run(Function<Consumer<byte[], byte[]>, T> call) {
     CompletableFuture<T> result = new CompletableFuture<>();
     begin();
-    result.whenComplete((r, e) -> end());
+    CompletionStage<T> answer = result.whenComplete((r, e) -> end());
     try {
       executor.execute(() -> {
         if (closed) {
@@ -535,7 +585,7 @@ public final class ConsumerInstance {
     } catch (RuntimeException e) {
       result.completeExceptionally(Errors.unavailable("The proxy is shutting down."));
     }
-    return result;
+    return answer;
   }
 
   private void begin() {
@@ -570,7 +620,7 @@ public final class ConsumerInstance {
       try {
         if (!closed) {
           closed = true;
-          commitIfAutoCommit(consumer);
+          commitIfAutoCommit(consumer, null);
           consumer.close(timeout);
         }
       } catch (RuntimeException e) {

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerRegistry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConsumerRegistry.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final long KEEP_IN_GROUP_NANOS = TimeUnit.MILLISECONDS.toNanos(900);
 
   private final KafkaRestConfig config;
   private final KafkaClients clients;
@@ -67,7 +68,7 @@ public final class ConsumerRegistry implements AutoCloseable {
       return t;
     });
     this.pool.allowCoreThreadTimeOut(true);
-    this.expiry = timer.scheduleWithFixedDelay(this::expireIdle, 1, 1, TimeUnit.SECONDS);
+    this.expiry = timer.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
   }
 
   /** Creates an instance; its name is the requested one or a generated {@code rest-consumer-<uuid>}. */
@@ -167,10 +168,8 @@ public final class ConsumerRegistry implements AutoCloseable {
     try {
       long minBytes = instance.settings().fetchMinBytes() > 0 ? instance.settings().fetchMinBytes()
           : config.getLong(KafkaRestConfig.FETCH_MIN_BYTES);
-      CompletionStage<java.util.List<ConsumedRecord>> result =
-          instance.read(new ReadLimits(timeoutMs, maxBytes, minBytes));
-      result.whenComplete((r, e) -> polls.release());
-      return result;
+      // The permit is back before the caller sees the answer, so the client's next read is not refused.
+      return instance.read(new ReadLimits(timeoutMs, maxBytes, minBytes)).whenComplete((r, e) -> polls.release());
     } catch (RuntimeException e) {
       polls.release();
       throw e;
@@ -195,6 +194,14 @@ public final class ConsumerRegistry implements AutoCloseable {
 
   private CompletionStage<Void> close(ConsumerInstance instance) {
     return instance.close(CLOSE_TIMEOUT).whenComplete((v, e) -> reserved.decrementAndGet());
+  }
+
+  /** Once a second: close instances idle past their timeout, keep the other subscribed ones in their groups. */
+  private void maintain() {
+    expireIdle();
+    for (ConsumerInstance instance : instances.values()) {
+      instance.keepInGroup(KEEP_IN_GROUP_NANOS);
+    }
   }
 
   private void expireIdle() {

@@ -24,8 +24,8 @@ public final class RecordFormats {
     RecordFormat f = formats.get(format);
     if (f == null) {
       throw new RestException(422, 42206,
-          "Payload error. The " + format.name().toLowerCase(java.util.Locale.ROOT)
-              + " format needs a Schema Registry, and none is configured (schema.registry.url).");
+          "Payload error. Schema Registry must be configured when using schemas (the "
+              + format.name().toLowerCase(java.util.Locale.ROOT) + " format; set schema.registry.url).");
     }
     return f;
   }

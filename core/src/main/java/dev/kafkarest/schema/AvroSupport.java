@@ -6,6 +6,8 @@ import dev.kafkarest.format.EmbeddedFormat;
 import dev.kafkarest.http.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
@@ -16,6 +18,7 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.JsonDecoder;
 import org.apache.avro.io.JsonEncoder;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -23,7 +26,46 @@ import org.apache.kafka.common.errors.SerializationException;
  * Avro: data travels as Avro's JSON encoding (unions as {@code {"branch": value}}, bytes as ISO-8859-1
  * strings, logical types as their underlying type), like Avro's JsonDecoder/JsonEncoder, in Avro binary in Kafka.
  */
-public final class AvroSupport implements SchemaSupport<Schema> {
+public final class AvroSupport implements SchemaSupport<AvroSupport.AvroSchema> {
+
+  /**
+   * A parsed schema with what converting needs. Avro's JSON decoder and encoder build a grammar from the schema
+   * when created, which costs more than converting a record: each thread keeps one and reconfigures it.
+   * Generic readers and writers are safe to share between threads.
+   */
+  public static final class AvroSchema {
+    private final Schema schema;
+    private final GenericDatumReader<Object> reader;
+    private final GenericDatumWriter<Object> writer;
+    private final ThreadLocal<JsonDecoder> jsonDecoders;
+    private final ThreadLocal<JsonEncoder> jsonEncoders;
+
+    AvroSchema(Schema schema) {
+      this.schema = schema;
+      this.reader = new GenericDatumReader<>(schema);
+      this.writer = new GenericDatumWriter<>(schema);
+      this.jsonDecoders = ThreadLocal.withInitial(() -> unchecked(() -> DecoderFactory.get().jsonDecoder(schema, "")));
+      this.jsonEncoders = ThreadLocal.withInitial(
+          () -> unchecked(() -> EncoderFactory.get().jsonEncoder(schema, OutputStream.nullOutputStream())));
+    }
+
+    public Schema schema() {
+      return schema;
+    }
+  }
+
+  private interface IoSupplier<T> {
+    T get() throws IOException;
+  }
+
+  private static <T> T unchecked(IoSupplier<T> supplier) {
+    try {
+      return supplier.get();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public EmbeddedFormat format() {
     return EmbeddedFormat.AVRO;
@@ -35,32 +77,41 @@ public final class AvroSupport implements SchemaSupport<Schema> {
   }
 
   @Override
-  public Schema parse(String schema, Map<String, String> dependencies) {
+  public AvroSchema parse(String schema, Map<String, String> dependencies) {
     try {
       // Referenced schemas define named types the main schema uses: one parser sees them all.
       Schema.Parser parser = new Schema.Parser();
       for (String dependency : dependencies.values()) {
         parser.parse(dependency);
       }
-      return parser.parse(schema);
+      return new AvroSchema(parser.parse(schema));
     } catch (RuntimeException e) {
       throw new InvalidSchemaException(e.getMessage());
     }
   }
 
   @Override
-  public boolean acceptsNull(Schema schema) {
+  public String recordName(AvroSchema parsed) {
+    Schema schema = parsed.schema();
+    return switch (schema.getType()) {
+      case RECORD, ENUM, FIXED -> schema.getFullName();
+      default -> throw new InvalidSchemaException("a record-name subject strategy needs a named Avro type");
+    };
+  }
+
+  @Override
+  public boolean acceptsNull(AvroSchema parsed) {
+    Schema schema = parsed.schema();
     return schema.getType() == Schema.Type.NULL
         || schema.getType() == Schema.Type.UNION && schema.getTypes().stream()
             .anyMatch(s -> s.getType() == Schema.Type.NULL);
   }
 
   @Override
-  public byte[] serialize(Schema schema, JsonNode data) {
+  public byte[] serialize(AvroSchema schema, JsonNode data) {
     Object datum;
     try {
-      datum = new GenericDatumReader<>(schema)
-          .read(null, DecoderFactory.get().jsonDecoder(schema, Json.MAPPER.writeValueAsString(data)));
+      datum = schema.reader.read(null, schema.jsonDecoders.get().configure(Json.MAPPER.writeValueAsString(data)));
     } catch (IOException | AvroRuntimeException e) {
       throw Errors.badRequest("Conversion of JSON to Avro failed: " + InvalidSchemaException.bound(e.getMessage()));
     } catch (RuntimeException e) {
@@ -69,7 +120,7 @@ public final class AvroSupport implements SchemaSupport<Schema> {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      new GenericDatumWriter<>(schema).write(datum, encoder);
+      schema.writer.write(datum, encoder);
       encoder.flush();
       return out.toByteArray();
     } catch (IOException | RuntimeException e) {
@@ -78,14 +129,14 @@ public final class AvroSupport implements SchemaSupport<Schema> {
   }
 
   @Override
-  public String toJson(Schema schema, ByteBuffer payload) {
+  public String toJson(AvroSchema schema, ByteBuffer payload) {
     try {
       BinaryDecoder decoder = DecoderFactory.get()
           .binaryDecoder(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining(), null);
-      Object datum = new GenericDatumReader<>(schema).read(null, decoder);
+      Object datum = schema.reader.read(null, decoder);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      JsonEncoder encoder = EncoderFactory.get().jsonEncoder(schema, out);
-      new GenericDatumWriter<>(schema).write(datum, encoder);
+      JsonEncoder encoder = schema.jsonEncoders.get().configure(out);
+      schema.writer.write(datum, encoder);
       encoder.flush();
       return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {

@@ -17,12 +17,17 @@ import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * JSON Schema: the document is validated on produce and written as compact UTF-8 JSON after the header.
- * Schemas without {@code $schema} are read as draft-07, Confluent's default. Remote {@code $ref}s are never
- * fetched: a schema must not make the proxy call arbitrary URLs.
+ * Schemas without {@code $schema} are read as draft-07, Confluent's default. A {@code $ref} resolves to a registry
+ * reference of that name; remote {@code $ref}s are never fetched: a schema must not make the proxy call URLs.
  */
 public final class JsonSchemaSupport implements SchemaSupport<Schema> {
-  private final SchemaRegistry validators = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7,
-      b -> b.schemaLoader(loader -> loader.fetchRemoteResources(false)));
+  private final SchemaRegistry validators = validators(Map.of());
+
+  /** Referenced schemas are served from memory under their reference names, which {@code $ref}s use. */
+  private static SchemaRegistry validators(Map<String, String> references) {
+    return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7,
+        b -> b.schemas(references).schemaLoader(loader -> loader.fetchRemoteResources(false)));
+  }
 
   @Override
   public EmbeddedFormat format() {
@@ -46,12 +51,21 @@ public final class JsonSchemaSupport implements SchemaSupport<Schema> {
       throw new InvalidSchemaException("a JSON Schema must be a JSON object or boolean");
     }
     try {
-      Schema parsed = validators.getSchema(node);
+      Schema parsed = (dependencies.isEmpty() ? validators : validators(dependencies)).getSchema(node);
       parsed.initializeValidators();
       return parsed;
     } catch (RuntimeException e) {
       throw new InvalidSchemaException(e.getMessage());
     }
+  }
+
+  @Override
+  public String recordName(Schema schema) {
+    JsonNode title = schema.getSchemaNode().path("title");
+    if (!title.isTextual() || title.asText().isBlank()) {
+      throw new InvalidSchemaException("a record-name subject strategy needs a JSON Schema title");
+    }
+    return title.asText();
   }
 
   @Override

@@ -23,11 +23,20 @@ import org.apache.kafka.common.errors.SerializationException;
  * message-index path. Produce writes the schema's first message (path [0]), as Confluent's serializer does for a
  * schema given as text; consume follows whatever path the writer put in the record.
  */
-public final class ProtobufSupport implements SchemaSupport<FileDescriptor> {
+public final class ProtobufSupport implements SchemaSupport<ProtobufSupport.ProtoSchema> {
   private static final byte[] FIRST_MESSAGE = WireFormat.messageIndexes(List.of(0));
-  private static final JsonFormat.Parser PARSER = JsonFormat.parser();
-  private static final JsonFormat.Printer PRINTER =
-      JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
+
+  /**
+   * A parsed schema with its JSON converters. They know every message of the schema and its imports, so a
+   * {@code google.protobuf.Any} holding one of them converts too.
+   */
+  public record ProtoSchema(FileDescriptor file, JsonFormat.Parser parser, JsonFormat.Printer printer) {
+    static ProtoSchema of(FileDescriptor file) {
+      JsonFormat.TypeRegistry types = JsonFormat.TypeRegistry.newBuilder().add(file.getMessageTypes()).build();
+      return new ProtoSchema(file, JsonFormat.parser().usingTypeRegistry(types), JsonFormat.printer()
+          .usingTypeRegistry(types).alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace());
+    }
+  }
 
   @Override
   public EmbeddedFormat format() {
@@ -40,7 +49,7 @@ public final class ProtobufSupport implements SchemaSupport<FileDescriptor> {
   }
 
   @Override
-  public FileDescriptor parse(String schema, Map<String, String> dependencies) {
+  public ProtoSchema parse(String schema, Map<String, String> dependencies) {
     FileDescriptor file;
     try {
       file = ProtoFiles.build(schema, dependencies);
@@ -50,19 +59,24 @@ public final class ProtobufSupport implements SchemaSupport<FileDescriptor> {
     if (file.getMessageTypes().isEmpty()) {
       throw new InvalidSchemaException("the schema defines no message");
     }
-    return file;
+    return ProtoSchema.of(file);
   }
 
   @Override
-  public boolean acceptsNull(FileDescriptor schema) {
+  public String recordName(ProtoSchema schema) {
+    return schema.file().getMessageTypes().get(0).getFullName();
+  }
+
+  @Override
+  public boolean acceptsNull(ProtoSchema schema) {
     return true;
   }
 
   @Override
-  public byte[] serialize(FileDescriptor schema, JsonNode data) {
-    DynamicMessage.Builder message = DynamicMessage.newBuilder(schema.getMessageTypes().get(0));
+  public byte[] serialize(ProtoSchema schema, JsonNode data) {
+    DynamicMessage.Builder message = DynamicMessage.newBuilder(schema.file().getMessageTypes().get(0));
     try {
-      PARSER.merge(Json.MAPPER.writeValueAsString(data), message);
+      schema.parser().merge(Json.MAPPER.writeValueAsString(data), message);
     } catch (InvalidProtocolBufferException e) {
       throw Errors.badRequest("Conversion of JSON to Protobuf failed: "
           + InvalidSchemaException.bound(e.getMessage()));
@@ -77,11 +91,11 @@ public final class ProtobufSupport implements SchemaSupport<FileDescriptor> {
   }
 
   @Override
-  public String toJson(FileDescriptor schema, ByteBuffer payload) {
-    Descriptor type = messageAt(schema, WireFormat.readMessageIndexes(payload));
+  public String toJson(ProtoSchema schema, ByteBuffer payload) {
+    Descriptor type = messageAt(schema.file(), WireFormat.readMessageIndexes(payload));
     try {
       DynamicMessage message = DynamicMessage.parseFrom(type, CodedInputStream.newInstance(payload));
-      return PRINTER.print(message);
+      return schema.printer().print(message);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("Protobuf payload does not match its writer schema");
     }

@@ -39,6 +39,8 @@ public final class SchemaFormat<S> implements RecordFormat {
 
   private final SchemaSupport<S> support;
   private final SchemaRegistryClient registry;
+  private final SubjectNameStrategy keySubjects;
+  private final SubjectNameStrategy valueSubjects;
   private final LruCache<Integer, CompletableFuture<S>> parsedById;
   private final LruCache<String, CompletableFuture<S>> parsedByText;
 
@@ -46,8 +48,15 @@ public final class SchemaFormat<S> implements RecordFormat {
   record Resolved<S>(int id, S schema) {}
 
   public SchemaFormat(SchemaSupport<S> support, SchemaRegistryClient registry) {
+    this(support, registry, SubjectNameStrategy.TOPIC_NAME, SubjectNameStrategy.TOPIC_NAME);
+  }
+
+  public SchemaFormat(SchemaSupport<S> support, SchemaRegistryClient registry, SubjectNameStrategy keySubjects,
+                      SubjectNameStrategy valueSubjects) {
     this.support = support;
     this.registry = registry;
+    this.keySubjects = keySubjects;
+    this.valueSubjects = valueSubjects;
     this.parsedById = new LruCache<>(registry.settings().cacheSize());
     this.parsedByText = new LruCache<>(registry.settings().cacheSize());
   }
@@ -71,15 +80,24 @@ public final class SchemaFormat<S> implements RecordFormat {
     if (schemas.valueSchema() != null && schemas.valueSchemaId() != null) {
       throw Errors.badRequest("value_schema and value_schema_id cannot both be given.");
     }
-    CompletableFuture<Resolved<S>> key = resolve(topic + "-key", schemas.keySchema(), schemas.keySchemaId());
-    CompletableFuture<Resolved<S>> value =
-        resolve(topic + "-value", schemas.valueSchema(), schemas.valueSchemaId());
+    CompletableFuture<Resolved<S>> key = resolve(topic, true, schemas.keySchema(), schemas.keySchemaId());
+    CompletableFuture<Resolved<S>> value = resolve(topic, false, schemas.valueSchema(), schemas.valueSchemaId());
     return key.thenCombine(value, (k, v) -> new SchemaEncoder<>(support, k, v));
   }
 
-  private CompletableFuture<Resolved<S>> resolve(String subject, String text, Integer id) {
+  private String subject(String topic, boolean isKey, S schema) {
+    return (isKey ? keySubjects : valueSubjects).subject(topic, isKey, () -> support.recordName(schema));
+  }
+
+  private CompletableFuture<Resolved<S>> resolve(String topic, boolean isKey, String text, Integer id) {
     if (text != null) {
       S parsed = parseText(text);
+      String subject;
+      try {
+        subject = subject(topic, isKey, parsed);
+      } catch (InvalidSchemaException e) {
+        throw new RestException(Errors.UNPROCESSABLE, Errors.INVALID_SCHEMA, "Invalid schema: " + e.getMessage());
+      }
       return registry.lookupOrRegister(subject, RegistrySchema.of(support.schemaType(), text))
           .handle((resolvedId, failure) -> {
             if (failure != null) {
@@ -96,15 +114,23 @@ public final class SchemaFormat<S> implements RecordFormat {
             }
             return parsed;
           })
-          .thenCompose(parsed -> registry.schemaById(id)
-              .thenCompose(raw -> registry.lookup(subject, raw))
-              .handle((ignored, failure) -> {
-                if (failure != null) {
-                  throw produceFailure(failure, "Error when fetching schema version. subject = "
-                      + Errors.quote(subject) + ", schemaId = " + id + ".");
-                }
-                return new Resolved<>(id, parsed);
-              }));
+          .thenCompose(parsed -> {
+            String subject;
+            try {
+              subject = subject(topic, isKey, parsed);
+            } catch (InvalidSchemaException e) {
+              throw produceFailure(e, "");
+            }
+            return registry.schemaById(id)
+                .thenCompose(raw -> registry.lookup(subject, raw))
+                .handle((ignored, failure) -> {
+                  if (failure != null) {
+                    throw produceFailure(failure, "Error when fetching schema version. subject = "
+                        + Errors.quote(subject) + ", schemaId = " + id + ".");
+                  }
+                  return new Resolved<>(id, parsed);
+                });
+          });
     }
     return CompletableFuture.completedFuture(null);
   }
@@ -116,6 +142,9 @@ public final class SchemaFormat<S> implements RecordFormat {
           return CompletableFuture.completedFuture(support.parse(t, Map.of()));
         } catch (InvalidSchemaException e) {
           return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+          // A parser bug must still be the client's 400, not a 500.
+          return CompletableFuture.failedFuture(new InvalidSchemaException("the schema could not be parsed"));
         }
       }).join();
     } catch (CompletionException e) {

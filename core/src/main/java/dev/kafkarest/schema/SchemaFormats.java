@@ -13,16 +13,18 @@ public final class SchemaFormats {
   public static RecordFormats forConfig(KafkaRestConfig config) {
     RecordFormats formats = RecordFormats.schemaless();
     if (RegistrySettings.isConfigured(config)) {
-      register(formats, new SchemaRegistryClient(RegistrySettings.from(config)));
+      register(formats, new SchemaRegistryClient(RegistrySettings.from(config)),
+          SubjectNameStrategy.forKey(config), SubjectNameStrategy.forValue(config));
     }
     return formats;
   }
 
   /** Adds the three schema formats over a given client. */
-  public static RecordFormats register(RecordFormats formats, SchemaRegistryClient registry) {
+  public static RecordFormats register(RecordFormats formats, SchemaRegistryClient registry,
+                                       SubjectNameStrategy keySubjects, SubjectNameStrategy valueSubjects) {
     return formats
-        .register(new SchemaFormat<>(new AvroSupport(), registry))
-        .register(new SchemaFormat<>(new JsonSchemaSupport(), registry))
-        .register(new SchemaFormat<>(new ProtobufSupport(), registry));
+        .register(new SchemaFormat<>(new AvroSupport(), registry, keySubjects, valueSubjects))
+        .register(new SchemaFormat<>(new JsonSchemaSupport(), registry, keySubjects, valueSubjects))
+        .register(new SchemaFormat<>(new ProtobufSupport(), registry, keySubjects, valueSubjects));
   }
 }

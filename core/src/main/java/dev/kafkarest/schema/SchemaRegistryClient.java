@@ -183,6 +183,9 @@ public final class SchemaRegistryClient {
       return new SchemaRegistryException(0, 0,
           "Schema Registry did not answer within " + settings.timeout().toMillis() + " ms");
     }
+    if (t instanceof javax.net.ssl.SSLException) {
+      return new SchemaRegistryException(0, 0, "TLS handshake with Schema Registry failed");
+    }
     if (t instanceof IOException) {
       return new SchemaRegistryException(0, 0, "Schema Registry is unreachable");
     }

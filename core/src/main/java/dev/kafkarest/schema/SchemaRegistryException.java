@@ -31,8 +31,8 @@ public final class SchemaRegistryException extends RuntimeException {
     return httpStatus == 404;
   }
 
-  /** The registry refused our credentials or the operation. */
+  /** The registry refused the operation (Confluent answers those with 403/40301). */
   public boolean isForbidden() {
-    return httpStatus == 401 || httpStatus == 403 || errorCode == 40301;
+    return httpStatus == 403 || errorCode == 40301;
   }
 }

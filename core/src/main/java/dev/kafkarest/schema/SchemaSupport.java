@@ -23,6 +23,12 @@ public interface SchemaSupport<S> {
    */
   S parse(String schema, Map<String, String> dependencies);
 
+  /**
+   * The fully qualified record name, for the record-name subject strategies: Avro full name, first protobuf
+   * message, JSON Schema {@code title}. Throws {@link InvalidSchemaException} when the schema has none.
+   */
+  String recordName(S schema);
+
   /** Whether a JSON null is valid data for the schema (it is then written as a Kafka null, as Confluent does). */
   boolean acceptsNull(S schema);
 

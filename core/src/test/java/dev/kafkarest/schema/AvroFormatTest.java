@@ -122,6 +122,19 @@ class AvroFormatTest {
   }
 
   @Test
+  void namedTypesFromReferencedSchemas() {
+    String address = "{\"type\":\"record\",\"name\":\"Address\",\"namespace\":\"t\",\"fields\":["
+        + "{\"name\":\"city\",\"type\":\"string\"}]}";
+    registry.register("address", "AVRO", address);
+    String person = "{\"type\":\"record\",\"name\":\"Person\",\"namespace\":\"t\",\"fields\":["
+        + "{\"name\":\"home\",\"type\":\"t.Address\"}]}";
+    int id = registry.register("person-value", "AVRO", person,
+        List.of(java.util.Map.of("name", "t.Address", "subject", "address", "version", 1)));
+    byte[] value = concat(header(id), bytes(6), utf8("Rom"));
+    assertEquals("{\"home\":{\"city\":\"Rom\"}}", SchemaTestKit.render(avro.decode("person", false, value)));
+  }
+
+  @Test
   void schemaIdMustBeRegisteredUnderTheTopicSubject() {
     String topic = SchemaTestKit.newTopic("avro-byid");
     int id = registry.register(topic + "-value", "AVRO", USER);

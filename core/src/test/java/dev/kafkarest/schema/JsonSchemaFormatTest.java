@@ -109,10 +109,28 @@ class JsonSchemaFormatTest {
   }
 
   @Test
+  void referencesResolveThroughTheRegistry() {
+    String customer = "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},\"required\":[\"n\"]}";
+    registry.register("customer", "JSON", customer);
+    String order = "{\"type\":\"object\",\"properties\":{\"c\":{\"$ref\":\"customer.json\"}}}";
+    String topic = SchemaTestKit.newTopic("js-refs");
+    int id = registry.register(topic + "-value", "JSON", order,
+        List.of(java.util.Map.of("name", "customer.json", "subject", "customer", "version", 1)));
+    DirectCalls.Reply ok = calls.post("/topics/" + topic, JSONSCHEMA,
+        "{\"value_schema_id\":" + id + ",\"records\":[{\"value\":{\"c\":{\"n\":1}}}]}");
+    assertEquals(200, ok.status(), ok.body());
+    DirectCalls.Reply bad = calls.post("/topics/" + topic, JSONSCHEMA,
+        "{\"value_schema_id\":" + id + ",\"records\":[{\"value\":{\"c\":{\"n\":\"one\"}}}]}");
+    assertEquals(400, bad.status(), bad.body());
+  }
+
+  @Test
   void foreignBytesDecodeAndGarbageIsASerializationError() {
     int id = registry.register("js-foreign-value", "JSON", SCHEMA);
-    byte[] value = concat(header(id), utf8("{\"name\":\"Zed\"}"));
-    assertEquals("{\"name\":\"Zed\"}", SchemaTestKit.render(jsonschema.decode("js-foreign", false, value)));
+    String topic = SchemaTestKit.newTopic("js-foreign");
+    SchemaTestKit.write(topic, null, concat(header(id), utf8("{\"name\":\"Zed\"}")));
+    byte[] value = SchemaTestKit.read(topic, 1).get(0).value();
+    assertEquals("{\"name\":\"Zed\"}", SchemaTestKit.render(jsonschema.decode(topic, false, value)));
     assertThrows(SerializationException.class,
         () -> jsonschema.decode("js-foreign", false, concat(header(id), utf8("{oops"))));
   }

@@ -133,6 +133,19 @@ class ProtobufFormatTest {
   }
 
   @Test
+  void anyHoldingAMessageOfTheSchemaRoundTrips() {
+    String schema = "syntax = \"proto3\"; package p; import \"google/protobuf/any.proto\";"
+        + " message Envelope { google.protobuf.Any body = 1; } message Inner { int32 x = 1; }";
+    String topic = SchemaTestKit.newTopic("pb-any");
+    String value = "{\"body\":{\"@type\":\"type.googleapis.com/p.Inner\",\"x\":5}}";
+    DirectCalls.Reply reply = calls.post("/topics/" + topic, PROTOBUF, "{\"value_schema\":" + quoted(schema)
+        + ",\"records\":[{\"value\":" + value + "}]}");
+    assertEquals(200, reply.status(), reply.body());
+    byte[] read = SchemaTestKit.read(topic, 1).get(0).value();
+    assertEquals(value, SchemaTestKit.render(protobuf.decode(topic, false, read)));
+  }
+
+  @Test
   void badDataAndBadSchemasAreClear4xx() {
     String topic = SchemaTestKit.newTopic("pb-bad");
     DirectCalls.Reply unknownField = calls.post("/topics/" + topic, PROTOBUF, "{\"value_schema\":" + quoted(SCHEMA)

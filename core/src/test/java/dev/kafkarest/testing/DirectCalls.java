@@ -41,6 +41,13 @@ public final class DirectCalls {
   }
 
   public Reply call(String method, String path, String contentType, String body, String... headers) {
+    RestResponse response = respond(method, path, contentType,
+        body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+    return new Reply(response.status(), response.contentType(), response.bodyAsString());
+  }
+
+  /** The raw answer to a request whose body may be any bytes (null: no body); {@code path} may carry a query. */
+  public RestResponse respond(String method, String path, String contentType, byte[] body, String... headers) {
     List<String> h = new ArrayList<>(List.of(headers));
     if (contentType != null) {
       h.add("Content-Type");
@@ -48,7 +55,7 @@ public final class DirectCalls {
     }
     if (body != null) {
       h.add("Content-Length");
-      h.add(Integer.toString(body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+      h.add(Integer.toString(body.length));
     }
     String pathOnly = path;
     java.util.Map<String, List<String>> query = new java.util.HashMap<>();
@@ -60,16 +67,14 @@ public final class DirectCalls {
         query.computeIfAbsent(kv[0], k -> new ArrayList<>()).add(kv.length > 1 ? kv[1] : "");
       }
     }
-    RestRequest.Builder request = RestRequest.builder(method, pathOnly)
+    RestRequest request = RestRequest.builder(method, pathOnly)
         .query(query)
         .headers(Headers.of(h.toArray(String[]::new)))
-        .baseUri(URI.create("http://proxy.test/kafka"));
-    if (body != null) {
-      request.body(body);
-    }
+        .baseUri(URI.create("http://proxy.test/kafka"))
+        .body(body == null ? null : new java.io.ByteArrayInputStream(body))
+        .build();
     try {
-      RestResponse response = rest.handle(request.build()).toCompletableFuture().get(60, TimeUnit.SECONDS);
-      return new Reply(response.status(), response.contentType(), response.bodyAsString());
+      return rest.handle(request).toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("the proxy did not answer " + method + " " + path, e);
     }

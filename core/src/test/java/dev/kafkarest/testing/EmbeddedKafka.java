@@ -31,6 +31,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final int brokerPort;
   private final int controllerPort;
   private final Map<String, Object> extraConfig;
+  private final Map<String, Integer> extraListeners = new java.util.LinkedHashMap<>();
   private KafkaRaftServer server;
 
   public EmbeddedKafka() throws Exception {
@@ -39,7 +40,19 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** {@code extraConfig} overrides or adds broker settings (for example {@code auto.create.topics.enable}). */
   public EmbeddedKafka(Map<String, Object> extraConfig) throws Exception {
+    this(extraConfig, List.of());
+  }
+
+  /**
+   * A broker with additional client listeners, each named after its security protocol ({@code SASL_PLAINTEXT},
+   * {@code SSL}); {@code extraConfig} carries their settings (JAAS users, keystores). Inter-broker traffic stays on
+   * PLAINTEXT.
+   */
+  public EmbeddedKafka(Map<String, Object> extraConfig, List<String> securedListeners) throws Exception {
     this.extraConfig = Map.copyOf(extraConfig);
+    for (String name : securedListeners) {
+      extraListeners.put(name, freePort());
+    }
     this.dir = Files.createTempDirectory("kraft-");
     this.logDir = dir.resolve("data").toString();
     this.brokerPort = freePort();
@@ -53,9 +66,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    StringBuilder listeners = new StringBuilder("PLAINTEXT://127.0.0.1:" + brokerPort);
+    StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    extraListeners.forEach((name, port) -> {
+      listeners.append(',').append(name).append("://127.0.0.1:").append(port);
+      protocols.append(',').append(name).append(':').append(name);
+    });
+    p.put("listeners", listeners + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", listeners.toString());
+    p.put("listener.security.protocol.map", protocols.toString());
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", logDir);
@@ -92,6 +111,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public String bootstrapServers() {
     return "127.0.0.1:" + brokerPort;
+  }
+
+  /** The address of an additional listener given to the constructor, such as {@code SSL}. */
+  public String bootstrapServers(String listener) {
+    Integer port = extraListeners.get(listener);
+    if (port == null) {
+      throw new IllegalArgumentException("no listener " + listener);
+    }
+    return "127.0.0.1:" + port;
   }
 
   /** Stops the broker, keeping its data and ports, so that {@link #restart()} brings the same cluster back. */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 
 /**
  * TEST DOUBLE: an in-memory Schema Registry speaking the subset of Confluent's REST API the proxy uses, on
@@ -43,11 +46,33 @@ public final class FakeSchemaRegistry implements AutoCloseable {
   private final AtomicLong delayMillis = new AtomicLong();
   private volatile String requiredAuthorization;
   private HttpServer server;
+  private String scheme = "http";
   private ExecutorService executor;
 
   /** Starts on 127.0.0.1 and a free port; returns this for chaining. */
-  public synchronized FakeSchemaRegistry start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+  public FakeSchemaRegistry start() throws IOException {
+    return start(0);
+  }
+
+  /** Starts on 127.0.0.1 and the given port (0 for a free one), e.g. 8081 for a local trial. */
+  public FakeSchemaRegistry start(int port) throws IOException {
+    return start(port, null);
+  }
+
+  /** Starts with HTTPS when {@code tls} is given (its key manager holds the server certificate). */
+  public synchronized FakeSchemaRegistry start(int port, SSLContext tls) throws IOException {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    if (tls != null) {
+      HttpsServer https = HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+    } else {
+      server = HttpServer.create(address, 0);
+    }
+    scheme = tls != null ? "https" : "http";
     executor = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "fake-schema-registry");
       t.setDaemon(true);
@@ -60,7 +85,7 @@ public final class FakeSchemaRegistry implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** Registry HTTP calls answered so far (any path, any result). */

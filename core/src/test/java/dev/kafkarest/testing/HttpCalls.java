@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -68,29 +69,47 @@ public final class HttpCalls {
     return send("POST", path, HttpRequest.BodyPublishers.ofString(body), withContentType(contentType, headers));
   }
 
+  /** Any method with a body, e.g. Confluent's GET .../offsets, which reads a JSON body. */
+  public Reply call(String method, String path, String contentType, String body, String... headers) {
+    return send(method, path, HttpRequest.BodyPublishers.ofString(body), withContentType(contentType, headers));
+  }
+
   /** A POST whose body is sent chunked (no Content-Length), as a streaming client would. */
   public Reply postChunked(String path, String contentType, Supplier<InputStream> body, String... headers) {
     return send("POST", path, HttpRequest.BodyPublishers.ofInputStream(body), withContentType(contentType, headers));
   }
 
+  /** A GET that does not wait for its answer. */
+  public CompletableFuture<Reply> getAsync(String path, String... headers) {
+    return CLIENT.sendAsync(request("GET", path, HttpRequest.BodyPublishers.noBody(), headers),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).thenApply(HttpCalls::reply);
+  }
+
   public Reply send(String method, String path, HttpRequest.BodyPublisher body, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(mount + path))
-        .timeout(Duration.ofSeconds(60))
-        .method(method, body);
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
     try {
-      HttpResponse<String> response = CLIENT.send(request.build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
-          response.body());
+      return reply(CLIENT.send(request(method, path, body, headers),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new UncheckedIOException(method + " " + mount + path + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private HttpRequest request(String method, String path, HttpRequest.BodyPublisher body, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(mount + path))
+        .timeout(Duration.ofSeconds(60))
+        .method(method, body);
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return request.build();
+  }
+
+  private static Reply reply(HttpResponse<String> response) {
+    return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
+        response.body());
   }
 
   private static String[] withContentType(String contentType, String... headers) {

@@ -24,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -49,6 +48,7 @@ public abstract class ProxyContract {
 
   private static final String BINARY = MediaTypes.BINARY_V2;
   private static final String JSON = MediaTypes.JSON_V2;
+  private static final String V2 = MediaTypes.V2;
 
   private KafkaRest rest;
   private Admin admin;
@@ -270,6 +270,87 @@ public abstract class ProxyContract {
     assertError(http.post("/topics/" + topic, BINARY, "{\"records\":[{\"value\":\"" + value + "\"}]}"), 413, 413);
   }
 
+  // ---- consumers ----
+
+  @Test
+  void consumerLifeCycle() {
+    String topic = newTopic(1);
+    String group = "contract-g-" + UUID.randomUUID().toString().substring(0, 8);
+    // Forwarded headers are client input unless the host trusts its proxy: off by default in every binding.
+    Reply created = http.post("/consumers/" + group, V2,
+        "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\","
+            + "\"auto.commit.enable\":\"false\"}",
+        "X-Forwarded-Host", "attacker.example", "Forwarded", "host=attacker.example;proto=https");
+    JsonNode instance = ok(created);
+    assertEquals("c1", instance.get("instance_id").asText());
+    // base_uri must be the URL the client used: scheme, host, port, context path and mount.
+    String path = "/consumers/" + group + "/instances/c1";
+    assertEquals(http.mount() + path, instance.get("base_uri").asText());
+    assertError(http.post("/consumers/" + group, V2, "{\"name\":\"c1\"}"), 409, 40902);
+
+    assertEquals(204, http.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());
+    JsonNode subscription = ok(http.get(path + "/subscription"));
+    assertEquals(topic, subscription.get("topics").get(0).asText());
+    ok(http.post("/topics/" + topic, BINARY, "{\"records\":[{\"key\":\"" + b64("k") + "\",\"value\":\""
+        + b64("a") + "\"},{\"value\":\"" + b64("b") + "\"},{\"value\":null}]}"));
+
+    List<JsonNode> records = readRecords(path, BINARY, 3);
+    assertEquals(topic, records.get(0).get("topic").asText());
+    assertEquals(b64("k"), records.get(0).get("key").asText());
+    assertEquals(b64("a"), records.get(0).get("value").asText());
+    assertEquals(0, records.get(0).get("partition").asInt());
+    assertEquals(0, records.get(0).get("offset").asLong());
+    assertTrue(records.get(1).get("key").isNull());
+    assertEquals(b64("b"), records.get(1).get("value").asText());
+    assertTrue(records.get(2).get("value").isNull());
+
+    Reply commit = http.post(path + "/offsets", V2,
+        "{\"offsets\":[{\"topic\":\"" + topic + "\",\"partition\":0,\"offset\":2}]}");
+    assertEquals(200, commit.status(), commit::toString);
+    assertEquals("[]", commit.body());
+    // Confluent's GET with a JSON body: the container must hand the body of a GET through.
+    JsonNode committed = ok(http.call("GET", path + "/offsets", V2,
+        "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}"));
+    assertEquals(3, committed.get("offsets").get(0).get("offset").asLong());
+
+    assertEquals(204, http.delete(path).status());
+    assertError(http.get(path + "/subscription"), 404, 40403);
+    assertError(http.get(path + "/records"), 404, 40403);
+  }
+
+  @Test
+  void jsonConsumerAndFormatNegotiation() {
+    String topic = newTopic(1);
+    String group = "contract-g-" + UUID.randomUUID().toString().substring(0, 8);
+    ok(http.post("/consumers/" + group, V2,
+        "{\"name\":\"j\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}"));
+    String path = "/consumers/" + group + "/instances/j";
+    assertEquals(204, http.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());
+    ok(http.post("/topics/" + topic, JSON, "{\"records\":[{\"key\":\"k\",\"value\":{\"n\":[1,\"x\"]}}]}"));
+
+    assertError(http.get(path + "/records", "Accept", BINARY), 406, 40601);
+    Reply unacceptable = http.get(path + "/records", "Accept", "application/json");
+    assertEquals(406, unacceptable.status(), unacceptable::toString);
+    List<JsonNode> records = readRecords(path, JSON, 1);
+    assertEquals("k", records.get(0).get("key").asText());
+    assertEquals("{\"n\":[1,\"x\"]}", records.get(0).get("value").toString());
+    assertEquals(204, http.delete(path).status());
+  }
+
+  /** Polls {@code .../records} (each poll waits up to the proxy's request timeout) until enough arrive. */
+  protected List<JsonNode> readRecords(String instancePath, String accept, int count) {
+    List<JsonNode> records = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (records.size() < count && System.nanoTime() < deadline) {
+      Reply r = http.get(instancePath + "/records?timeout=1000", "Accept", accept);
+      assertEquals(200, r.status(), r::toString);
+      assertEquals(accept, r.contentType(), r::toString);
+      r.json().forEach(records::add);
+    }
+    assertEquals(count, records.size(), records::toString);
+    return records;
+  }
+
   // ---- helpers ----
 
   protected static JsonNode ok(Reply reply) {
@@ -291,15 +372,9 @@ public abstract class ProxyContract {
     assertTrue(item.get("error").isNull(), item::toString);
   }
 
-  /** Creates a fresh topic; every class and test gets its own, as they all share one broker. */
-  protected String newTopic(int partitions) {
-    String name = "contract-" + UUID.randomUUID().toString().substring(0, 8);
-    try {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    return name;
+  /** Creates a fresh topic with its leaders ready; every class and test gets its own, as they share one broker. */
+  protected static String newTopic(int partitions) {
+    return Topics.create(SharedKafka.bootstrapServers(), partitions, "contract-");
   }
 
   /** Reads {@code count} records of one partition straight from Kafka, to check what the proxy wrote. */

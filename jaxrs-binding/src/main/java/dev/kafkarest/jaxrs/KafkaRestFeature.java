@@ -29,8 +29,10 @@ import java.util.Objects;
  * or servlet mapping), or only those under {@link Builder#path}. Only methods are listed: JAX-RS answers HEAD
  * and OPTIONS itself.
  *
- * <p>A proxy handed in is owned by the host, which closes it after the application stops;
- * {@link #builder(KafkaRestConfig)} creates one the feature owns: close it with {@link #close()}.
+ * <p>A proxy handed in is owned by the host, which closes it after the application stops.
+ * {@link #builder(KafkaRestConfig)} creates one the feature owns: Jersey closes it when the application shuts
+ * down (registered through {@code register()}); on other runtimes the host calls {@link #close()}, as JAX-RS
+ * has no portable shutdown callback.
  */
 @Path("{path: .*}")
 public final class KafkaRestFeature implements Feature, AutoCloseable {
@@ -61,7 +63,10 @@ public final class KafkaRestFeature implements Feature, AutoCloseable {
 
   @Override
   public boolean configure(FeatureContext context) {
-    return true; // nothing beyond this resource itself
+    if (owned) {
+      JerseyShutdown.register(context, this::close);
+    }
+    return true;
   }
 
   /** The proxy this feature serves. */

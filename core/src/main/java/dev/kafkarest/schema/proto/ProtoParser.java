@@ -39,8 +39,12 @@ public final class ProtoParser {
       Map.entry("string", FieldDescriptorProto.Type.TYPE_STRING),
       Map.entry("bytes", FieldDescriptorProto.Type.TYPE_BYTES));
 
+  /** Hostile schemas must not exhaust the stack: protoc itself caps nesting too. */
+  private static final int MAX_NESTING = 64;
+
   private final List<Token> tokens;
   private int pos;
+  private int depth;
   private boolean proto3;
 
   private ProtoParser(String text) {
@@ -102,6 +106,9 @@ public final class ProtoParser {
   }
 
   private DescriptorProto message() {
+    if (++depth > MAX_NESTING) {
+      throw error("messages nest deeper than " + MAX_NESTING + " levels");
+    }
     DescriptorProto.Builder message = DescriptorProto.newBuilder().setName(name());
     expect("{");
     List<OneofDescriptorProto> syntheticOneofs = new ArrayList<>();
@@ -166,6 +173,7 @@ public final class ProtoParser {
       }
     }
     expect("}");
+    depth--;
     int firstSynthetic = message.getOneofDeclCount();
     for (int i = 0; i < syntheticOneofs.size(); i++) {
       message.addOneofDecl(syntheticOneofs.get(i));

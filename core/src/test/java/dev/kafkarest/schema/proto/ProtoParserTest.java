@@ -103,6 +103,13 @@ class ProtoParserTest {
   }
 
   @Test
+  void deepNestingIsRefusedNotAStackOverflow() {
+    String deep = "message A { ".repeat(5000) + "}".repeat(5000);
+    ProtoParseException e = assertThrows(ProtoParseException.class, () -> ProtoFiles.build(deep, Map.of()));
+    assertTrue(e.getMessage().contains("nest deeper"), e.getMessage());
+  }
+
+  @Test
   void unknownTypesAndMissingImportsAreRefused() {
     assertThrows(IllegalArgumentException.class,
         () -> ProtoFiles.build("syntax = \"proto3\"; message A { Missing m = 1; }", Map.of()));

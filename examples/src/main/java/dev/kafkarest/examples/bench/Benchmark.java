@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,6 +74,9 @@ public final class Benchmark {
   private final List<String> verdicts = new ArrayList<>();
   private String bootstrap;
   private int proxyRuns;
+  private static int[] batches = {1, 10, 100};
+  private static int[] connections = {4, 32};
+  private static String[] formats = {"binary", "json"};
 
   private Benchmark(Mode mode, Set<String> only, List<String> proxyOpts, List<String> proxySettings, Path out,
                     boolean jfr) {
@@ -88,7 +92,7 @@ public final class Benchmark {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Mode mode = FULL;
     Set<String> only = Set.of("idle", "produce", "latency", "consume");
-    List<String> proxyOpts = new ArrayList<>(List.of("-Xms256m", "-Xmx1g"));
+    List<String> proxyOpts = new ArrayList<>(List.of("-Xms64m", "-Xmx1g"));
     List<String> settings = new ArrayList<>();
     Path out = Files.isDirectory(Path.of("examples")) ? Path.of("examples", "target", "bench")
         : Path.of("target", "bench");
@@ -107,6 +111,15 @@ public final class Benchmark {
         settings.add(args[++i]);
       } else if (a.startsWith("--out=")) {
         out = Path.of(a.substring(6));
+      } else if (a.startsWith("--consume-records=")) {
+        int n = Integer.parseInt(a.substring(18));
+        mode = new Mode(mode.name, mode.warmupMs, mode.measureMs, n, mode.idleConsumers);
+      } else if (a.startsWith("--batches=")) {
+        batches = Arrays.stream(a.substring(10).split(",")).mapToInt(Integer::parseInt).toArray();
+      } else if (a.startsWith("--conns=")) {
+        connections = Arrays.stream(a.substring(8).split(",")).mapToInt(Integer::parseInt).toArray();
+      } else if (a.startsWith("--formats=")) {
+        formats = a.substring(10).split(",");
       } else if (a.equals("--jfr")) {
         jfr = true;
       } else {
@@ -175,7 +188,7 @@ public final class Benchmark {
     List<String> opts = new ArrayList<>(proxyOpts);
     if (jfr) {
       opts.add("-XX:StartFlightRecording=filename=" + out.toAbsolutePath().resolve("proxy-" + proxyRuns + ".jfr")
-          + ",settings=profile,dumponexit=true");
+          + ",settings=" + System.getProperty("bench.jfc", "profile") + ",dumponexit=true");
     }
     return ProxyProcess.start(bootstrap, opts, proxySettings, out.resolve("proxy-" + proxyRuns + ".log"));
   }
@@ -191,12 +204,12 @@ public final class Benchmark {
     progress(u);
     // Native and proxy runs of one shape follow each other, so that a change in machine load hits both alike.
     // Native: N threads, each sends a batch to the shared producer and waits for all its acks, like an HTTP client.
-    for (int batch : new int[] {1, 10, 100}) {
-      for (int conns : new int[] {4, 32}) {
+    for (int batch : batches) {
+      for (int conns : connections) {
         Load.Result n = Load.run(conns, mode.warmupMs, mode.measureMs, NoState::new,
             s -> sendBatch(producer, value, batch), null);
         double nat = n.recordsPerSecond();
-        for (String format : new String[] {"binary", "json"}) {
+        for (String format : formats) {
           byte[] request = produceRequest(proxy, format, batch);
           Sampler sampler = new Sampler(proxy);
           Load.Result r = Load.run(conns, mode.warmupMs, mode.measureMs, () -> new HttpConn(proxy.port),
@@ -351,63 +364,20 @@ public final class Benchmark {
       partitions.add(new TopicPartition(CONSUME_TOPIC, p));
     }
 
-    Map<String, Object> props = new HashMap<>();
-    props.put("bootstrap.servers", bootstrap);
-    props.put("group.id", "bench-native");
-    props.put("enable.auto.commit", "false");
-    props.put("auto.offset.reset", "earliest");
-    long nativeCount = 0;
-    double nativeSeconds;
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long start = System.nanoTime();
-      long deadline = start + 120_000_000_000L;
-      while (nativeCount < n && System.nanoTime() < deadline) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-        nativeCount += records.count();
-      }
-      nativeSeconds = (System.nanoTime() - start) / 1e9;
-    }
+    // An unmeasured pass each first (JIT, connections), then the measured pass over all n records.
+    int warm = Math.min(n, 30_000);
+    nativeConsume(partitions, warm);
+    double[] nat = nativeConsume(partitions, n);
+    long nativeCount = (long) nat[0];
+    double nativeSeconds = nat[1];
     double nativeRate = nativeCount / nativeSeconds;
-
-    String base = "/kafka/consumers/bench-proxy/instances/c1";
-    long proxyCount = 0;
-    double proxySeconds;
-    int gets = 0;
+    proxyConsume(proxy, partitions, "warm", warm, null);
     Sampler sampler = new Sampler(proxy);
-    double clientCpu;
-    try (HttpConn c = new HttpConn(proxy.port)) {
-      check(c, HttpConn.request("POST", proxy.port, "/kafka/consumers/bench-proxy", V2, V2,
-          "{\"name\":\"c1\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\",\"auto.commit.enable\":\"false\"}"
-              .getBytes(StandardCharsets.UTF_8)), 200);
-      StringBuilder assign = new StringBuilder("{\"partitions\":[");
-      for (int p = 0; p < PARTITIONS; p++) {
-        assign.append(p == 0 ? "" : ",").append("{\"topic\":\"").append(CONSUME_TOPIC).append("\",\"partition\":")
-            .append(p).append('}');
-      }
-      check(c, HttpConn.request("POST", proxy.port, base + "/assignments", V2, V2,
-          assign.append("]}").toString().getBytes(StandardCharsets.UTF_8)), 204);
-      byte[] get = HttpConn.request("GET", proxy.port, base + "/records?max_bytes=67108864", null,
-          "application/vnd.kafka.binary.v2+json", null);
-      long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-      sampler.at(true);
-      long start = System.nanoTime();
-      long deadline = start + 120_000_000_000L;
-      while (proxyCount < n && System.nanoTime() < deadline) {
-        int status = c.exchange(get);
-        if (status != 200) {
-          throw new IOException("records answered " + status + ": " + c.bodyText());
-        }
-        proxyCount += c.count(OFFSET_MARK);
-        gets++;
-      }
-      proxySeconds = (System.nanoTime() - start) / 1e9;
-      sampler.at(false);
-      clientCpu = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
-      check(c, HttpConn.request("DELETE", proxy.port, base, null, V2, null), 204);
-    }
+    double[] px = proxyConsume(proxy, partitions, "c1", n, sampler);
+    long proxyCount = (long) px[0];
+    double proxySeconds = px[1];
+    int gets = (int) px[2];
+    double clientCpu = px[3];
     double proxyRate = proxyCount / proxySeconds;
     Map<String, Object> row = row("consume binary, 1 instance vs 1 KafkaConsumer, " + n + " records");
     row.put("proxy_records_per_s", round(proxyRate));
@@ -423,6 +393,77 @@ public final class Benchmark {
     verdict("Consume >= 0.8x native consumer records/s (one instance)", proxyRate / nativeRate >= 0.8,
         String.format(Locale.ROOT, "%.0f vs %.0f records/s = %.2fx", proxyRate, nativeRate, proxyRate / nativeRate));
     progress(row);
+  }
+
+  /** Reads n records from the beginning with a fresh group; returns {records, seconds}. */
+  private double[] nativeConsume(List<TopicPartition> partitions, int n) {
+    Map<String, Object> props = new HashMap<>();
+    props.put("bootstrap.servers", bootstrap);
+    props.put("group.id", "bench-native-" + System.nanoTime());
+    props.put("enable.auto.commit", "false");
+    props.put("auto.offset.reset", "earliest");
+    long count = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long start = System.nanoTime();
+      long deadline = start + 120_000_000_000L;
+      while (count < n && System.nanoTime() < deadline) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+        count += records.count();
+      }
+      return new double[] {count, (System.nanoTime() - start) / 1e9};
+    }
+  }
+
+  /** One proxy consumer instance reads n records from the beginning; returns {records, seconds, GETs, client CPU s}. */
+  private double[] proxyConsume(ProxyProcess proxy, List<TopicPartition> partitions, String name, int n,
+                                Sampler sampler) throws IOException {
+    String group = "bench-proxy-" + System.nanoTime();
+    String base = "/kafka/consumers/" + group + "/instances/" + name;
+    long count = 0;
+    int gets = 0;
+    try (HttpConn c = new HttpConn(proxy.port)) {
+      check(c, HttpConn.request("POST", proxy.port, "/kafka/consumers/" + group, V2, V2,
+          ("{\"name\":\"" + name + "\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\","
+              + "\"auto.commit.enable\":\"false\"}").getBytes(StandardCharsets.UTF_8)), 200);
+      StringBuilder assign = new StringBuilder("{\"partitions\":[");
+      for (TopicPartition tp : partitions) {
+        assign.append(tp.partition() == 0 ? "" : ",").append("{\"topic\":\"").append(tp.topic())
+            .append("\",\"partition\":").append(tp.partition()).append('}');
+      }
+      check(c, HttpConn.request("POST", proxy.port, base + "/assignments", V2, V2,
+          assign.append("]}").toString().getBytes(StandardCharsets.UTF_8)), 204);
+      byte[] get = HttpConn.request("GET", proxy.port, base + "/records?max_bytes=67108864", null,
+          "application/vnd.kafka.binary.v2+json", null);
+      long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      if (sampler != null) {
+        sampler.at(true);
+      }
+      long start = System.nanoTime();
+      long deadline = start + 120_000_000_000L;
+      while (count < n && System.nanoTime() < deadline) {
+        int status = c.exchange(get);
+        if (status != 200) {
+          throw new IOException("records answered " + status + ": " + c.bodyText());
+        }
+        int got = c.count(OFFSET_MARK);
+        count += got;
+        gets++;
+        if (System.getenv("BENCH_TRACE") != null && gets <= 40 && sampler != null) {
+          System.out.printf("GET %d: %d records, %d bytes, %.1f ms since start%n", gets, got, c.bodyLength(),
+              (System.nanoTime() - start) / 1e6);
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (sampler != null) {
+        sampler.at(false);
+      }
+      double cpu = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
+      check(c, HttpConn.request("DELETE", proxy.port, base, null, V2, null), 204);
+      return new double[] {count, seconds, gets, cpu};
+    }
   }
 
   // ---- idle memory and 1000 idle consumer instances ----
@@ -479,6 +520,15 @@ public final class Benchmark {
           String.format(Locale.ROOT, "+%.1f MiB RSS (+%.1f MiB heap after GC), +%d threads", extra,
               loaded.heapUsedMib - idle.heapUsedMib, loaded.threads - idle.threads));
       progress(r1);
+      if (System.getenv("BENCH_HISTOGRAM") != null) {
+        // Diagnostics: where the heap of the idle instances goes.
+        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+            Long.toString(proxy.pid()), "GC.class_histogram")
+            .redirectOutput(out.resolve("idle-consumers-histogram.txt").toFile()).start().waitFor();
+        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+            Long.toString(proxy.pid()), "VM.native_memory", "summary")
+            .redirectOutput(out.resolve("idle-consumers-nmt.txt").toFile()).start().waitFor();
+      }
       proxy.kill(); // closing 1000 consumers one by one adds nothing to measure
     }
   }
@@ -496,6 +546,7 @@ public final class Benchmark {
     try (HttpConn c = new HttpConn(proxy.port)) {
       check(c, HttpConn.request("GET", proxy.port, "/bench/stats", null, null, null), 200);
       Map<?, ?> s = new ObjectMapper().readValue(c.bodyText(), Map.class);
+      System.out.println("  proxy stats: " + s);
       return new Stats(proxy.rssMib(), proxy.threads(), ((Number) s.get("heap_used")).doubleValue() / (1 << 20));
     }
   }
@@ -506,6 +557,10 @@ public final class Benchmark {
     private final ProxyProcess proxy;
     private double cpuStart;
     private double cpuEnd;
+    private double sysStart;
+    private double sysEnd;
+    private long switchesStart;
+    private long switchesEnd;
     private double rss;
     private int threads;
 
@@ -517,8 +572,12 @@ public final class Benchmark {
     public void at(boolean start) {
       if (start) {
         cpuStart = proxy.cpuSeconds();
+        sysStart = proxy.sysSeconds();
+        switchesStart = proxy.contextSwitches();
       } else {
         cpuEnd = proxy.cpuSeconds();
+        sysEnd = proxy.sysSeconds();
+        switchesEnd = proxy.contextSwitches();
         rss = proxy.rssMib();
         threads = proxy.threads();
       }
@@ -528,6 +587,8 @@ public final class Benchmark {
       row.put("rss_mib", round1(rss));
       row.put("threads", threads);
       row.put("proxy_cpu_pct", round1((cpuEnd - cpuStart) / seconds * 100));
+      row.put("proxy_sys_cpu_pct", round1((sysEnd - sysStart) / seconds * 100));
+      row.put("proxy_context_switches_per_s", round((switchesEnd - switchesStart) / seconds));
     }
   }
 

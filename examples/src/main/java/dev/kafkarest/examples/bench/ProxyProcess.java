@@ -56,6 +56,33 @@ final class ProxyProcess implements AutoCloseable {
     return (int) statusField("Threads:");
   }
 
+  /** System (kernel) CPU time of the whole process, in seconds. */
+  double sysSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** Voluntary and involuntary context switches of the whole process (all threads). */
+  long contextSwitches() {
+    long total = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        for (String l : Files.readAllLines(t.resolve("status"))) {
+          if (l.startsWith("voluntary_ctxt_switches:") || l.startsWith("nonvoluntary_ctxt_switches:")) {
+            total += Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return total;
+  }
+
   /** User plus system CPU time of the whole process, in seconds. */
   double cpuSeconds() {
     try {
