@@ -248,7 +248,7 @@ public final class Benchmark {
       }
     }
     AtomicInteger i = new AtomicInteger();
-    Load.run(8, 0, Math.max(2000, mode.warmupMs * 4), () -> new HttpConn(proxy.port),
+    Load.run(8, 0, Math.max(6000, mode.warmupMs * 4), () -> new HttpConn(proxy.port),
         c -> produceOnce(c, requests.get(i.getAndIncrement() % requests.size()), 1), null);
     System.out.printf("proxy warmed up in %.1f s%n", (System.nanoTime() - start) / 1e9);
   }
