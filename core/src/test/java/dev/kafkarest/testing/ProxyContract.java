@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kafkarest.KafkaRest;
 import dev.kafkarest.KafkaRestConfig;
+import dev.kafkarest.http.Json;
 import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.testing.HttpCalls.Reply;
 import java.io.ByteArrayInputStream;
@@ -52,6 +53,7 @@ public abstract class ProxyContract {
 
   private KafkaRest rest;
   private Admin admin;
+  private FakeSchemaRegistry registry;
   protected HttpCalls http;
   private String topic;
 
@@ -65,6 +67,7 @@ public abstract class ProxyContract {
   protected KafkaRestConfig.Builder config() {
     return KafkaRestConfig.builder()
         .bootstrapServers(SharedKafka.bootstrapServers())
+        .schemaRegistryUrl(registry.url())
         .requestMaxBytes(REQUEST_MAX_BYTES)
         .consumerRequestTimeoutMs(1000);
   }
@@ -72,6 +75,7 @@ public abstract class ProxyContract {
   @BeforeAll
   void startContract() throws Exception {
     admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()));
+    registry = new FakeSchemaRegistry().start();
     ensureInternalTopicExists();
     topic = newTopic(2);
     rest = KafkaRest.create(config().build());
@@ -85,6 +89,7 @@ public abstract class ProxyContract {
     } finally {
       rest.close();
       admin.close();
+      registry.close();
     }
   }
 
@@ -215,6 +220,55 @@ public abstract class ProxyContract {
     Reply r = http.postChunked("/topics/" + t, BINARY, () -> new ByteArrayInputStream(body));
     assertOffset(ok(r).get("offsets").get(0), 0, 0);
     assertArrayEquals(bytes("streamed"), read(t, 0, 1).get(0).value());
+  }
+
+  @Test
+  void produceAvroJsonSchemaAndProtobuf() {
+    String t = newTopic(1);
+    int avro = produceWithSchema(t, MediaTypes.AVRO_V2,
+        "{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"}]}",
+        "{\"name\":\"Ann\"}");
+    int jsonSchema = produceWithSchema(t, MediaTypes.JSONSCHEMA_V2,
+        "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}}}", "{\"n\":7}");
+    int protobuf = produceWithSchema(t, MediaTypes.PROTOBUF_V2,
+        "syntax = \"proto3\"; message Reading { int64 n = 1; }", "{\"n\":7}");
+    // Confluent wire format in Kafka: magic byte 0, then the schema id the answer reported.
+    List<ConsumerRecord<byte[], byte[]>> records = read(t, 0, 3);
+    int[] ids = {avro, jsonSchema, protobuf};
+    for (int i = 0; i < 3; i++) {
+      byte[] value = records.get(i).value();
+      assertEquals(0, value[0], "magic byte");
+      assertEquals(ids[i], java.nio.ByteBuffer.wrap(value, 1, 4).getInt(), "schema id");
+    }
+    assertError(http.post("/topics/" + t, MediaTypes.AVRO_V2, "{\"records\":[{\"value\":{\"name\":\"x\"}}]}"),
+        422, 42202);
+  }
+
+  @Test
+  void avroConsumerReadsWhatWasProduced() {
+    String t = newTopic(1);
+    produceWithSchema(t, MediaTypes.AVRO_V2,
+        "{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"}]}",
+        "{\"name\":\"Ann\"}");
+    String group = "contract-g-" + UUID.randomUUID().toString().substring(0, 8);
+    ok(http.post("/consumers/" + group, V2,
+        "{\"name\":\"a\",\"format\":\"avro\",\"auto.offset.reset\":\"earliest\"}"));
+    String path = "/consumers/" + group + "/instances/a";
+    assertEquals(204, http.post(path + "/subscription", V2, "{\"topics\":[\"" + t + "\"]}").status());
+    List<JsonNode> records = readRecords(path, MediaTypes.AVRO_V2, 1);
+    assertEquals("{\"name\":\"Ann\"}", records.get(0).get("value").toString());
+    assertEquals(204, http.delete(path).status());
+  }
+
+  /** Produces one record with a value schema given as text; returns the value_schema_id of the answer. */
+  private int produceWithSchema(String topic, String mediaType, String valueSchema, String valueJson) {
+    String body = "{\"value_schema\":" + Json.MAPPER.valueToTree(valueSchema) + ",\"records\":[{\"value\":"
+        + valueJson + "}]}";
+    JsonNode answer = ok(http.post("/topics/" + topic, mediaType, body));
+    assertTrue(answer.get("key_schema_id").isNull(), answer::toString);
+    assertTrue(answer.get("value_schema_id").isInt(), answer::toString);
+    assertTrue(answer.get("offsets").get(0).get("error_code").isNull(), answer::toString);
+    return answer.get("value_schema_id").asInt();
   }
 
   // ---- errors: the core's answers must come through the container unchanged ----
