@@ -41,19 +41,7 @@ final class SerialExecutor implements Executor {
       }
       running = true;
     }
-    try {
-      task.run();
-    } catch (RuntimeException e) {
-      // as in runNext: the task completes its own future
-    } finally {
-      synchronized (tasks) {
-        if (tasks.isEmpty()) {
-          running = false;
-        } else {
-          pool.execute(this::runNext);
-        }
-      }
-    }
+    runThenHandOff(task);
     return true;
   }
 
@@ -63,8 +51,13 @@ final class SerialExecutor implements Executor {
     synchronized (tasks) {
       next = tasks.poll();
     }
+    runThenHandOff(next);
+  }
+
+  /** Runs one task; then either marks the queue idle or hands the next task to a pool thread. */
+  private void runThenHandOff(Runnable task) {
     try {
-      next.run();
+      task.run();
     } catch (RuntimeException e) {
       // Tasks complete their own futures; a stray exception must not stop the queue.
     } finally {
