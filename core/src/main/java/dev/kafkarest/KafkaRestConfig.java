@@ -50,11 +50,17 @@ public final class KafkaRestConfig {
       Map.entry(PRODUCE_MAX_RECORDS, "10000"),
       Map.entry(ID, ""));
 
-  /** Producer defaults for an HTTP proxy: durable (acks=all, idempotent) and never blocking a request for long. */
+  /**
+   * Producer defaults for an HTTP proxy: durable (acks=all, idempotent) and never blocking a request for long.
+   * One producer carries every client's records, so batches fill from many requests at once: 64 KiB batches
+   * (Kafka's 16 KiB hold 15 records of 1 KiB) cut the per-batch work of the producer thread and the broker, and
+   * a 1 ms linger lets concurrent requests share a batch while adding at most 1 ms to a lone record.
+   */
   static final Map<String, String> PRODUCER_DEFAULTS = Map.of(
       "acks", "all",
       "enable.idempotence", "true",
       "linger.ms", "1",
+      "batch.size", "65536",
       "max.block.ms", "5000",
       "request.timeout.ms", "15000",
       "delivery.timeout.ms", "30000");

@@ -44,7 +44,12 @@ public final class ConsumerInstance {
   private static final Logger log = LoggerFactory.getLogger(ConsumerInstance.class);
   /** A read answers at the latest this long after its wait, even if the instance is stuck in another call. */
   static final long READ_MARGIN_MS = 200;
-  private static final int POLLS_PER_STEP = 4;
+  /** One step drains what the consumer has fetched for at most this long, then hands its pool thread back. */
+  private static final long STEP_BUDGET_NANOS = 10_000_000;
+  /** The first re-poll of a waiting read comes this soon; each next one twice as late, up to the backoff. */
+  private static final long FIRST_RETRY_MS = 1;
+  /** After an answer, polls for the next fetch answer this many times, 1 ms apart, so the next read finds it. */
+  private static final int PREFETCH_POLLS = 10;
 
   private final ConsumerInstanceId id;
   private final String owner;
@@ -66,6 +71,7 @@ public final class ConsumerInstance {
   private volatile long lastPollNanos = System.nanoTime();
   private long lastAutoCommitNanos = System.nanoTime();
   private boolean uncommitted;
+  private boolean prefetching;
   private volatile long lastUsedMillis;
   private volatile boolean closed;
 
@@ -240,11 +246,26 @@ public final class ConsumerInstance {
     begin();
     CompletionStage<List<ConsumedRecord>> answer = result.whenComplete((r, e) -> end());
     timer.schedule(() -> result.complete(List.of()), limits.timeoutMs() + READ_MARGIN_MS, TimeUnit.MILLISECONDS);
-    submitStep(op);
+    // The first step never blocks (poll(0)): when the instance is idle it runs on the caller's thread, so records
+    // that are already fetched are answered with no thread hand-off at all; waiting goes on via the timer.
+    if (!executor.tryRunInline(() -> step(op))) {
+      submitStep(op);
+    }
     return answer;
   }
 
-  private record ReadOperation(ReadLimits limits, CompletableFuture<List<ConsumedRecord>> result, long deadline) {}
+  private static final class ReadOperation {
+    final ReadLimits limits;
+    final CompletableFuture<List<ConsumedRecord>> result;
+    final long deadline;
+    long retryMs = FIRST_RETRY_MS;
+
+    ReadOperation(ReadLimits limits, CompletableFuture<List<ConsumedRecord>> result, long deadline) {
+      this.limits = limits;
+      this.result = result;
+      this.deadline = deadline;
+    }
+  }
 
   private void submitStep(ReadOperation op) {
     try {
@@ -266,26 +287,85 @@ public final class ConsumerInstance {
       ReadLimits limits = op.limits;
       if (!enoughBuffered(limits)) {
         autoCommitIfDue();
-        for (int i = 0; i < POLLS_PER_STEP && bufferedBytes < Math.min(limits.maxBytes(), bufferLimitBytes); i++) {
-          ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ZERO);
-          lastPollNanos = System.nanoTime();
-          if (records.isEmpty()) {
-            break;
-          }
-          for (ConsumerRecord<byte[], byte[]> r : records) {
-            buffer.add(r);
-            bufferedBytes += size(r);
-          }
-        }
+        drain(Math.min(limits.maxBytes(), bufferLimitBytes));
       }
       long remainingMs = (op.deadline - System.nanoTime()) / 1_000_000;
       if (enoughBuffered(limits) || remainingMs <= 0) {
         finish(op);
       } else {
-        timer.schedule(() -> submitStep(op), Math.min(backoffMs, remainingMs), TimeUnit.MILLISECONDS);
+        // A fetch answer is usually a millisecond or two away, and poll(0) only picks up what has arrived: retry
+        // soon, then back off exponentially to consumer.iterator.backoff.ms so that idle long polls cost little.
+        long delay = Math.min(Math.min(op.retryMs, backoffMs), remainingMs);
+        op.retryMs = Math.min(op.retryMs * 2, Math.max(backoffMs, FIRST_RETRY_MS));
+        timer.schedule(() -> submitStep(op), Math.max(delay, 1), TimeUnit.MILLISECONDS);
       }
     } catch (RuntimeException e) {
       op.result.completeExceptionally(translate(e));
+    }
+  }
+
+  /**
+   * Moves everything the consumer has already fetched into the buffer, up to {@code limit} bytes: poll(0) never
+   * waits for the network, so one answer carries as many records as max_bytes allows. The time budget keeps one
+   * busy instance from holding a pool thread. Returns whether any record came.
+   */
+  private boolean drain(long limit) {
+    boolean any = false;
+    long stepEnd = System.nanoTime() + STEP_BUDGET_NANOS;
+    while (bufferedBytes < limit) {
+      ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ZERO);
+      lastPollNanos = System.nanoTime();
+      if (records.isEmpty()) {
+        break;
+      }
+      any = true;
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        buffer.add(r);
+        bufferedBytes += size(r);
+      }
+      if (System.nanoTime() - stepEnd > 0) {
+        break;
+      }
+    }
+    return any;
+  }
+
+  /**
+   * After an answer that emptied the buffer, keeps the fetch pipeline going while the answer is written and the
+   * client asks again: the consumer sent its next fetch on the last poll, and poll(0) must be called again to take
+   * the answer off the socket. A few polls 1 ms apart, stopping at the first records (they wait in the buffer, as
+   * records that did not fit max_bytes do, and a seek or rebalance drops them) or when a read takes over.
+   */
+  private void prefetch(int attempt) {
+    if (closed || !buffer.isEmpty() || activeCalls.get() > 0 && attempt > 0) {
+      prefetching = false;
+      return;
+    }
+    try {
+      if (drain(bufferLimitBytes) || attempt >= PREFETCH_POLLS) {
+        prefetching = false;
+        return;
+      }
+      timer.schedule(() -> {
+        try {
+          executor.execute(() -> prefetch(attempt + 1));
+        } catch (RuntimeException e) {
+          prefetching = false; // shutting down
+        }
+      }, 1, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      prefetching = false; // the next read reports whatever is wrong
+    }
+  }
+
+  private void startPrefetch() {
+    if (!prefetching && buffer.isEmpty() && !closed) {
+      prefetching = true;
+      try {
+        executor.execute(() -> prefetch(0));
+      } catch (RuntimeException e) {
+        prefetching = false; // shutting down
+      }
     }
   }
 
@@ -330,6 +410,9 @@ public final class ConsumerInstance {
         returned.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
       }
       uncommitted |= !taken.isEmpty();
+      if (!taken.isEmpty()) {
+        startPrefetch();
+      }
     } else {
       putBack(taken);
     }

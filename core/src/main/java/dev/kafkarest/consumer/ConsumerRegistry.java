@@ -107,6 +107,12 @@ public final class ConsumerRegistry implements AutoCloseable {
   private Consumer<byte[], byte[]> newConsumer(String group, ConsumerSettings settings) {
     Map<String, Object> props = new java.util.HashMap<>();
     props.put("default.api.timeout.ms", "10000");
+    // Reads poll with a zero timeout, which takes only what the socket already holds: with Kafka's 64 KiB
+    // receive buffer a 3 MiB fetch answer needs dozens of polls. The OS default (auto-tuned) takes it in one.
+    props.put("receive.buffer.bytes", "-1");
+    // Client telemetry (KIP-714) keeps a second copy of every metric of every instance, about 43 KiB each; the
+    // proxy may hold a thousand instances. Off unless consumer.enable.metrics.push says otherwise.
+    props.put("enable.metrics.push", "false");
     props.putAll(config.consumerProperties());
     props.put("group.id", group);
     // The instance commits what it returned; Kafka's auto-commit would also commit records still buffered here.

@@ -29,6 +29,34 @@ final class SerialExecutor implements Executor {
     pool.execute(this::runNext);
   }
 
+  /**
+   * Runs {@code task} on the calling thread if the queue is idle (nothing queued or running), keeping the order
+   * of every later task; returns false, running nothing, otherwise. For short, non-blocking tasks only: it saves
+   * the hand-off to a pool thread when the answer is already there.
+   */
+  boolean tryRunInline(Runnable task) {
+    synchronized (tasks) {
+      if (running) {
+        return false;
+      }
+      running = true;
+    }
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      // as in runNext: the task completes its own future
+    } finally {
+      synchronized (tasks) {
+        if (tasks.isEmpty()) {
+          running = false;
+        } else {
+          pool.execute(this::runNext);
+        }
+      }
+    }
+    return true;
+  }
+
   /** Runs one task, then hands the pool thread back, so a busy instance cannot starve the others. */
   private void runNext() {
     Runnable next;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.kafkarest.error.Errors;
 import java.io.IOException;
+import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -25,11 +26,34 @@ public final class BinaryFormat implements RecordFormat {
       parser.skipChildren();
       throw Errors.badRequest("data=" + Errors.quote(shown) + " is not a base64 string.");
     }
+    byte[] fast = decodePlain(parser);
+    if (fast != null) {
+      return fast;
+    }
     try {
-      // Decodes straight from the parser's buffer: no intermediate String per record.
+      // Anything unusual (whitespace, escapes, no padding, bad characters): Jackson's lenient decoder decides.
       return parser.getBinaryValue(Base64Variants.MIME_NO_LINEFEEDS);
     } catch (StreamReadException e) {
       throw Errors.badRequest("data is not a valid base64 string.");
+    }
+  }
+
+  /**
+   * The common case, plain padded base64 with no whitespace, through the JDK's decoder: several times faster than
+   * Jackson's (which appends three bytes at a time to a growing segmented builder, then copies). Returns null for
+   * anything else, which then takes the Jackson path, so what is accepted and refused does not change.
+   */
+  private static byte[] decodePlain(JsonParser parser) throws IOException {
+    // getText() compresses the parsed characters into a Latin-1 string (a vectorized intrinsic), and the decoder
+    // takes its bytes with one array copy; a non-ASCII character makes the decoder refuse it.
+    String text = parser.getText();
+    if (text.length() % 4 != 0) {
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

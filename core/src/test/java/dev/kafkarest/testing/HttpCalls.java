@@ -29,11 +29,18 @@ public final class HttpCalls {
       .build();
 
   private final String mount;
+  private final HttpClient client;
 
   /** {@code mount}: the absolute URL of the mount point without a trailing slash, e.g. http://127.0.0.1:1234/app/kafka. */
   public HttpCalls(URI mount) {
+    this(mount, CLIENT);
+  }
+
+  /** With a client of the caller's, for example one that trusts a test certificate. */
+  public HttpCalls(URI mount, HttpClient client) {
     String text = mount.toString();
     this.mount = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    this.client = client;
   }
 
   public String mount() {
@@ -108,13 +115,13 @@ public final class HttpCalls {
 
   /** A GET that does not wait for its answer. */
   public CompletableFuture<Reply> getAsync(String path, String... headers) {
-    return CLIENT.sendAsync(request("GET", path, HttpRequest.BodyPublishers.noBody(), headers),
+    return client.sendAsync(request("GET", path, HttpRequest.BodyPublishers.noBody(), headers),
         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).thenApply(HttpCalls::reply);
   }
 
   public Reply send(String method, String path, HttpRequest.BodyPublisher body, String... headers) {
     try {
-      return reply(CLIENT.send(request(method, path, body, headers),
+      return reply(client.send(request(method, path, body, headers),
           HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new UncheckedIOException(method + " " + mount + path + " failed", e);

@@ -9,10 +9,12 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The proxy as a stand-alone server: Jetty 12 with {@link KafkaRestServlet} under {@code /kafka}.
- * {@code java -jar kafka-rest-examples.jar [kafka-rest.properties]}; Ctrl-C stops it cleanly.
+ * {@code java -jar kafka-rest-examples.jar [kafka-rest.properties]}; Ctrl-C stops it cleanly. An https
+ * {@code listeners} entry serves TLS with the classic {@code ssl.keystore.*} keys.
  */
 public final class ExampleServer implements AutoCloseable {
   static final String DEFAULT_LISTENER = "http://127.0.0.1:8082";
@@ -26,7 +28,9 @@ public final class ExampleServer implements AutoCloseable {
     this.setup = setup;
     this.rest = KafkaRest.create(setup.config());
     this.jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty);
+    ServerConnector connector = setup.listener().getScheme().equals("https")
+        ? new ServerConnector(jetty, tls(setup.tls()))
+        : new ServerConnector(jetty);
     connector.setHost(setup.listener().getHost());
     connector.setPort(setup.listener().getPort());
     jetty.addConnector(connector);
@@ -36,7 +40,20 @@ public final class ExampleServer implements AutoCloseable {
     context.addServlet(kafka, "/kafka/*");
     jetty.setHandler(context);
     jetty.start();
-    this.baseUri = URI.create("http://" + setup.listener().getHost() + ":" + connector.getLocalPort() + "/kafka");
+    this.baseUri = URI.create(setup.listener().getScheme() + "://" + setup.listener().getHost() + ":"
+        + connector.getLocalPort() + "/kafka");
+  }
+
+  /** HTTPS from the classic REST Proxy keys: ssl.keystore.location, .password, .type and ssl.key.password. */
+  private static SslContextFactory.Server tls(Properties keys) {
+    SslContextFactory.Server tls = new SslContextFactory.Server();
+    tls.setKeyStorePath(keys.getProperty(ExampleSetup.KEYSTORE_LOCATION));
+    tls.setKeyStorePassword(keys.getProperty(ExampleSetup.KEYSTORE_PASSWORD));
+    tls.setKeyStoreType(keys.getProperty(ExampleSetup.KEYSTORE_TYPE, "PKCS12"));
+    if (keys.containsKey(ExampleSetup.KEY_PASSWORD)) {
+      tls.setKeyManagerPassword(keys.getProperty(ExampleSetup.KEY_PASSWORD));
+    }
+    return tls;
   }
 
   /** Starts a server from the given keys; {@code listeners=http://127.0.0.1:0} picks a free port. */
