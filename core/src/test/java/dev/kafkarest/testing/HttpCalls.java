@@ -2,9 +2,13 @@ package dev.kafkarest.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kafkarest.http.Json;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,6 +88,29 @@ public final class HttpCalls {
   /** A POST whose body is sent chunked (no Content-Length), as a streaming client would. */
   public Reply postChunked(String path, String contentType, Supplier<InputStream> body, String... headers) {
     return send("POST", path, HttpRequest.BodyPublishers.ofInputStream(body), withContentType(contentType, headers));
+  }
+
+  /**
+   * A POST over a plain socket that declares a body of {@code declaredLength} bytes but never sends it. A proxy
+   * that refuses on the declared length alone answers anyway; a binding that read (buffered) the body first
+   * would wait, and the call fails after {@code patience}. Uses {@code Connection: close}. (The JDK client
+   * cannot do this: its {@code Expect: 100-continue} hangs on Java 17 when the answer is not 100.)
+   */
+  public Reply postHeadersOnly(String path, String contentType, long declaredLength, Duration patience) {
+    URI uri = URI.create(mount + path);
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout((int) patience.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+          + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + declaredLength
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return RawHttp.readResponse(new BufferedInputStream(socket.getInputStream()));
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("no answer without the body: the binding waits for (buffers) the request body", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("POST " + uri + " failed", e);
+    }
   }
 
   /** A GET that does not wait for its answer. */
