@@ -11,6 +11,7 @@ import dev.kafkarest.error.Errors;
 import dev.kafkarest.error.ExceptionMapper;
 import dev.kafkarest.format.RecordFormats;
 import dev.kafkarest.schema.SchemaFormats;
+import dev.kafkarest.http.Body;
 import dev.kafkarest.http.Json;
 import dev.kafkarest.http.LimitedInputStream;
 import dev.kafkarest.http.MediaTypes;
@@ -100,17 +101,22 @@ public final class KafkaRest implements AutoCloseable {
     if (closed.get()) {
       throw Errors.unavailable("The proxy is shutting down.");
     }
-    Router.Match match = router.match(request.method(), request.path());
+    boolean head = request.method().equals("HEAD");
+    Router.Match match = router.match(head ? "GET" : request.method(), request.path());
     Router.Route route = match.route();
+    if (head && route.produces().isEmpty()) {
+      // HEAD is GET without the body, so only for reads without side effects: never for records.
+      throw Errors.methodNotAllowed();
+    }
     checkContentType(request, route);
     String responseType = negotiate(request, route);
     RestRequest limited = new RestRequest(request.method(), request.path(), request.query(), request.headers(),
         new LimitedInputStream(request.body(), requestMaxBytes), request.baseUri(), request.principal());
     CompletionStage<RestResponse> stage = route.handler().handle(limited, match.params());
-    if (responseType == null || responseType.equals(MediaTypes.V2)) {
-      return stage;
+    if (responseType != null && !responseType.equals(MediaTypes.V2)) {
+      stage = stage.thenApply(r -> withContentType(r, responseType));
     }
-    return stage.thenApply(r -> withContentType(r, responseType));
+    return head ? stage.thenApply(r -> new RestResponse(r.status(), r.headers(), Body.EMPTY)) : stage;
   }
 
   private void checkContentType(RestRequest request, Router.Route route) {

@@ -279,5 +279,11 @@ class ProduceAndMetadataTest {
     for (String m : methods) {
       assertEquals(405, calls.call(m, "/topics", null, null).status(), m);
     }
+    Reply head = calls.call("HEAD", "/topics", null, null);
+    assertEquals(200, head.status(), "HEAD is GET without the body, as JAX-RS runtimes answer it");
+    assertEquals("", head.body());
+    assertEquals(MediaTypes.V2, head.contentType());
+    assertEquals(405, calls.call("HEAD", "/consumers/g/instances/i/records", null, null).status(),
+        "HEAD on records would consume them and throw them away");
   }
 }
