@@ -246,6 +246,20 @@ class ProduceAndMetadataTest {
   }
 
   @Test
+  void recordsPerRequestLimit() throws Exception {
+    String topic = newTopic(1);
+    try (KafkaRest limited = KafkaRest.create(KafkaRestConfig.builder()
+        .bootstrapServers(SharedKafka.bootstrapServers()).set("produce.max.records", "3").build())) {
+      DirectCalls c = new DirectCalls(limited);
+      Reply four = c.post("/topics/" + topic, MediaTypes.JSON_V2, "{\"records\":[{\"value\":1},{\"value\":2},{\"value\":3},{\"value\":4}]}");
+      assertError(four, 422, 422);
+      assertTrue(four.json().get("message").asText().contains("limit is 3"), four.body());
+      assertEquals(0, readAll(topic, 1, 0).size(), "nothing of a refused request is written");
+      assertEquals(200, c.post("/topics/" + topic, MediaTypes.JSON_V2, "{\"records\":[{\"value\":1},{\"value\":2},{\"value\":3}]}").status());
+    }
+  }
+
+  @Test
   void bodyOverTheLimitIsRefusedWithoutContentLength() throws Exception {
     String topic = newTopic(1);
     byte[] body = ("{\"records\":[{\"value\":\"" + "y".repeat(70_000) + "\"}]}").getBytes(StandardCharsets.UTF_8);
