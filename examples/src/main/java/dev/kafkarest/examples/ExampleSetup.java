@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * What both example servers share: the properties file, the {@code listeners} address, a single-node broker on
@@ -91,6 +92,24 @@ final class ExampleSetup implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Prints where the proxy answers, then blocks until Ctrl-C (or SIGTERM), which closes {@code server}. */
+  static void serveUntilStopped(AutoCloseable server, String name, URI baseUri) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("Stopping...");
+      try {
+        server.close();
+      } catch (Exception e) {
+        e.printStackTrace();
+      }
+      stopped.countDown();
+    }, "kafka-rest-example-shutdown"));
+    System.out.println(name + " ready at " + baseUri);
+    System.out.println("Try: curl " + baseUri + "/topics");
+    System.out.println("Press Ctrl-C to stop.");
+    stopped.await();
   }
 
   /** The keystore settings of an https listener (empty for http). */

@@ -4,7 +4,6 @@ import dev.kafkarest.KafkaRest;
 import dev.kafkarest.jaxrs.KafkaRestFeature;
 import java.net.URI;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -76,19 +75,6 @@ public final class JerseyExampleServer implements AutoCloseable {
 
   public static void main(String[] args) throws Exception {
     JerseyExampleServer server = start(ExampleSetup.properties(args));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("Stopping...");
-      try {
-        server.close();
-      } catch (Exception e) {
-        e.printStackTrace();
-      }
-      stopped.countDown();
-    }, "kafka-rest-example-shutdown"));
-    System.out.println("Kafka REST proxy (Jersey) ready at " + server.baseUri());
-    System.out.println("Try: curl " + server.baseUri() + "/topics");
-    System.out.println("Press Ctrl-C to stop.");
-    stopped.await();
+    ExampleSetup.serveUntilStopped(server, "Kafka REST proxy (Jersey)", server.baseUri());
   }
 }
