@@ -27,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
@@ -205,11 +205,13 @@ public final class KafkaRest implements AutoCloseable {
   }
 
   private static ScheduledExecutorService newScheduler() {
-    return Executors.newScheduledThreadPool(1, r -> {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "kafka-rest-timer");
       t.setDaemon(true);
       return t;
     });
+    timer.setRemoveOnCancelPolicy(true); // every read cancels its deadline; keep the queue short
+    return timer;
   }
 
   /** Builds a proxy; tests may swap the Kafka clients, the clock and the scheduler. */

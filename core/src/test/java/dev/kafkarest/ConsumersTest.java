@@ -477,6 +477,83 @@ class ConsumersTest {
   }
 
   @Test
+  void assignmentAndSubscriptionCallsNeverLoseBufferedRecords() {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    String[] values = new String[8];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = "r" + i + "-" + "x".repeat(90);
+    }
+    produceBinary(topic, 0, values);
+    String group = group();
+    String path = instancePath(group, create(calls, group, "{}"));
+    String partition0 = "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}";
+    calls.post(path + "/assignments", V2, partition0);
+    calls.post(path + "/positions/beginning", V2, partition0);
+    List<Long> offsets = new ArrayList<>();
+    long deadline = System.currentTimeMillis() + 20_000;
+    int round = 0;
+    while (offsets.size() < values.length && System.currentTimeMillis() < deadline) {
+      JsonNode batch = calls.get(path + "/records?timeout=500&max_bytes=250").json();
+      batch.forEach(r -> offsets.add(r.get("offset").asLong()));
+      // Between reads, calls that change nothing or are refused must not throw away what is buffered.
+      if (round++ % 2 == 0) {
+        assertError(calls.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}"), 409, 40903);
+      } else {
+        assertEquals(204, calls.post(path + "/assignments", V2, partition0).status());
+      }
+    }
+    assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), offsets);
+    calls.call("DELETE", path, null, null);
+  }
+
+  @Test
+  void autoCommitNeverWritesAnOlderPositionOverTheClientsCommit() throws Exception {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    produceBinary(topic, 0, "a", "b", "c");
+    String group = group();
+    String path = instancePath(group, create(calls, group, "{\"auto.offset.reset\":\"earliest\"}"));
+    calls.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
+    assertEquals(3, readRecords(calls, path, MediaTypes.BINARY_V2, 3).size());
+    assertEquals(200, calls.post(path + "/offsets", V2,
+        "{\"offsets\":[{\"topic\":\"" + topic + "\",\"partition\":0,\"offset\":999}]}").status());
+    assertEquals(204, calls.call("DELETE", path, null, null).status()); // closing auto-commits what it returned
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        java.util.Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+      var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      assertEquals(1000, committed.get(new org.apache.kafka.common.TopicPartition(topic, 0)).offset());
+    }
+  }
+
+  @Test
+  void jsonConsumersRefuseRecordsThatAreNotUtf8() {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    String utf16 = Base64.getEncoder().encodeToString("{\"a\":1}".getBytes(StandardCharsets.UTF_16BE));
+    calls.post("/topics/" + topic, MediaTypes.BINARY_V2, "{\"records\":[{\"value\":\"" + utf16 + "\"}]}");
+    String group = group();
+    String path = instancePath(group, create(calls, group, "{\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}"));
+    calls.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
+    Reply r = null;
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (System.currentTimeMillis() < deadline) {
+      r = calls.call("GET", path + "/records?timeout=500", null, null, "Accept", MediaTypes.JSON_V2);
+      if (r.status() != 200 || !r.json().isEmpty()) {
+        break;
+      }
+    }
+    assertEquals(408, r.status(), r.body());
+    assertEquals(40801, r.json().get("error_code").asInt());
+    calls.call("DELETE", path, null, null);
+  }
+
+  @Test
+  void consumerSettingsAreBoundedAndNotEchoedAtLength() {
+    Reply reset = calls.post("/consumers/" + group(), V2, "{\"auto.offset.reset\":\"" + "x".repeat(5000) + "\"}");
+    assertError(reset, 422, 42204);
+    assertTrue(reset.body().length() < 400, reset.body());
+    assertError(calls.post("/consumers/" + group(), V2, "{\"consumer.request.timeout.ms\":2000000000}"), 422, 40001);
+  }
+
+  @Test
   void idleInstancesHoldNoProxyThreads() {
     try (KafkaRest many = KafkaRest.create(config().build())) {
       DirectCalls c = new DirectCalls(many);

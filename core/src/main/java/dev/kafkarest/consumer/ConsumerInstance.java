@@ -44,6 +44,8 @@ public final class ConsumerInstance {
   private static final Logger log = LoggerFactory.getLogger(ConsumerInstance.class);
   /** A read answers at the latest this long after its wait, even if the instance is stuck in another call. */
   static final long READ_MARGIN_MS = 200;
+  /** Longest wait of a non-read call (commit, seek, subscribe, ...), queueing included. */
+  static final long OPERATION_DEADLINE_MS = 30_000;
   /** One step drains what the consumer has fetched for at most this long, then hands its pool thread back. */
   private static final long STEP_BUDGET_NANOS = 10_000_000;
   /** The first re-poll of a waiting read comes this soon; each next one twice as late, up to the backoff. */
@@ -121,8 +123,8 @@ public final class ConsumerInstance {
 
   public CompletionStage<Void> subscribe(Collection<String> topics) {
     return run(c -> {
-      dropBuffered(null);
       c.subscribe(topics, rebalanceListener);
+      rewindBuffered(c);
       subscribed = !topics.isEmpty();
       return null;
     });
@@ -130,8 +132,8 @@ public final class ConsumerInstance {
 
   public CompletionStage<Void> subscribe(Pattern pattern) {
     return run(c -> {
-      dropBuffered(null);
       c.subscribe(pattern, rebalanceListener);
+      rewindBuffered(c);
       subscribed = true;
       return null;
     });
@@ -154,8 +156,9 @@ public final class ConsumerInstance {
 
   public CompletionStage<Void> assign(Collection<TopicPartition> partitions) {
     return run(c -> {
-      dropBuffered(null);
       c.assign(partitions);
+      rewindBuffered(c);
+      returned.keySet().retainAll(partitions);
       return null;
     });
   }
@@ -168,7 +171,7 @@ public final class ConsumerInstance {
     return run(c -> {
       requireAssigned(c, offsets.keySet());
       offsets.forEach(c::seek);
-      dropBuffered(offsets.keySet());
+      moved(offsets.keySet());
       return null;
     });
   }
@@ -182,9 +185,10 @@ public final class ConsumerInstance {
           c.seek(tp, offset.offset());
         } else {
           c.seekToEnd(List.of(tp)); // no record at or after that time: continue from the end
+          c.position(tp);
         }
       });
-      dropBuffered(timestamps.keySet());
+      moved(timestamps.keySet());
       return null;
     });
   }
@@ -193,7 +197,7 @@ public final class ConsumerInstance {
     return run(c -> {
       requireAssigned(c, partitions);
       c.seekToBeginning(partitions);
-      dropBuffered(partitions);
+      moved(partitions);
       return null;
     });
   }
@@ -204,7 +208,7 @@ public final class ConsumerInstance {
       c.seekToEnd(partitions);
       // Kafka resolves "end" lazily, at the next poll; resolve it now so records produced after this call are read.
       partitions.forEach(c::position);
-      dropBuffered(partitions);
+      moved(partitions);
       return null;
     });
   }
@@ -216,6 +220,8 @@ public final class ConsumerInstance {
         commitReturned(c, null);
       } else if (!offsets.isEmpty()) {
         c.commitSync(offsets);
+        // The client said where these partitions stand; auto-commit must not write an older position over it.
+        returned.keySet().removeAll(offsets.keySet());
       }
       return null;
     });
@@ -245,7 +251,9 @@ public final class ConsumerInstance {
     ReadOperation op = new ReadOperation(limits, result, System.nanoTime() + limits.timeoutMs() * 1_000_000);
     begin();
     CompletionStage<List<ConsumedRecord>> answer = result.whenComplete((r, e) -> end());
-    timer.schedule(() -> result.complete(List.of()), limits.timeoutMs() + READ_MARGIN_MS, TimeUnit.MILLISECONDS);
+    var deadline = timer.schedule(() -> result.complete(List.of()), limits.timeoutMs() + READ_MARGIN_MS,
+        TimeUnit.MILLISECONDS);
+    result.whenComplete((r, e) -> deadline.cancel(false)); // else the timer would hold the records until it fires
     // The first step never blocks (poll(0)): when the instance is idle it runs on the caller's thread, so records
     // that are already fetched are answered with no thread hand-off at all; waiting goes on via the timer.
     if (!executor.tryRunInline(() -> step(op))) {
@@ -436,6 +444,30 @@ public final class ConsumerInstance {
     return (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
   }
 
+  /** After a seek: buffered records of these partitions are stale, and what was returned from them is moot. */
+  private void moved(Collection<TopicPartition> partitions) {
+    dropBuffered(partitions);
+    returned.keySet().removeAll(partitions);
+  }
+
+  /**
+   * Gives buffered records back to Kafka: each partition still assigned is sought to its first buffered record,
+   * so a subscription or assignment call never loses records fetched but not yet returned.
+   */
+  private void rewindBuffered(Consumer<byte[], byte[]> c) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : buffer) {
+      first.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+    }
+    Set<TopicPartition> assigned = c.assignment();
+    first.forEach((tp, offset) -> {
+      if (assigned.contains(tp)) {
+        c.seek(tp, offset);
+      }
+    });
+    dropBuffered(null);
+  }
+
   /** Forgets buffered records of these partitions (all, with null): after a seek or a reassignment they are stale. */
   private void dropBuffered(Collection<TopicPartition> partitions) {
     if (partitions == null) {
@@ -483,6 +515,7 @@ public final class ConsumerInstance {
             consumer.resume(stillAssigned);
           }
           lastPollNanos = System.nanoTime();
+          autoCommitIfDue();
         } catch (RuntimeException e) {
           log.debug("Group keep-alive poll of consumer {} failed", id, e);
         }
@@ -570,6 +603,11 @@ public final class ConsumerInstance {
     CompletableFuture<T> result = new CompletableFuture<>();
     begin();
     CompletionStage<T> answer = result.whenComplete((r, e) -> end());
+    // Kafka bounds each call by default.api.timeout.ms, but a call may queue behind others on this instance.
+    var deadline = timer.schedule(() -> result.completeExceptionally(new RestException(500, Errors.KAFKA_RETRIABLE,
+        "The consumer instance did not complete the operation in time; try again.")),
+        OPERATION_DEADLINE_MS, TimeUnit.MILLISECONDS);
+    result.whenComplete((r, e) -> deadline.cancel(false));
     try {
       executor.execute(() -> {
         if (closed) {

@@ -26,7 +26,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +49,7 @@ public final class ConsumerRegistry implements AutoCloseable {
   private final int maxInstances;
   private final Semaphore polls;
   private final ScheduledFuture<?> expiry;
+  private volatile boolean closed;
 
   public ConsumerRegistry(KafkaRestConfig config, KafkaClients clients, RecordFormats formats, Clock clock,
                           ScheduledExecutorService timer) {
@@ -79,6 +79,9 @@ public final class ConsumerRegistry implements AutoCloseable {
       throw Errors.consumerAlreadyExists();
     }
     RecordFormat format = formats.get(settings.format());
+    if (closed) {
+      throw Errors.unavailable("The proxy is shutting down.");
+    }
     if (reserved.incrementAndGet() > maxInstances) {
       reserved.decrementAndGet();
       throw Errors.tooManyConsumers(maxInstances);
@@ -91,6 +94,10 @@ public final class ConsumerRegistry implements AutoCloseable {
       if (instances.putIfAbsent(id, instance) != null) {
         consumer.close(Duration.ZERO);
         throw Errors.consumerAlreadyExists();
+      }
+      if (closed && instances.remove(id, instance)) { // close() ran meanwhile and did not see this one
+        consumer.close(Duration.ZERO);
+        throw Errors.unavailable("The proxy is shutting down.");
       }
       return instance;
     } catch (RuntimeException e) {
@@ -122,13 +129,11 @@ public final class ConsumerRegistry implements AutoCloseable {
     }
     try {
       return clients.consumer(props);
-    } catch (ConfigException e) {
-      throw Errors.invalidConsumerConfig(e.getMessage());
     } catch (KafkaException e) {
-      if (e.getCause() instanceof ConfigException c) {
-        throw Errors.invalidConsumerConfig(c.getMessage());
-      }
-      throw e;
+      // The client's own settings are checked before this point; what fails here is the proxy's configuration
+      // or the environment (an unresolvable bootstrap host), which must not be echoed back.
+      log.error("Could not create a Kafka consumer for group {}", group, e);
+      throw new RestException(500, Errors.KAFKA_ERROR, "Could not create the Kafka consumer; see the proxy log.");
     }
   }
 
@@ -219,6 +224,7 @@ public final class ConsumerRegistry implements AutoCloseable {
   /** Closes every instance (each leaves its group) and the pool; bounded in time. */
   @Override
   public void close() {
+    closed = true;
     expiry.cancel(false);
     List<CompletableFuture<Void>> closing = new ArrayList<>();
     for (ConsumerInstanceId id : List.copyOf(instances.keySet())) {

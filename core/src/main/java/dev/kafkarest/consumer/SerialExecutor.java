@@ -26,7 +26,15 @@ final class SerialExecutor implements Executor {
       }
       running = true;
     }
-    pool.execute(this::runNext);
+    try {
+      pool.execute(this::runNext);
+    } catch (RuntimeException e) {
+      synchronized (tasks) { // the pool is shutting down: forget the task rather than jam the queue for good
+        tasks.remove(task);
+        running = false;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -65,9 +73,18 @@ final class SerialExecutor implements Executor {
         if (tasks.isEmpty()) {
           running = false;
         } else {
-          pool.execute(this::runNext);
+          handOff();
         }
       }
+    }
+  }
+
+  private void handOff() {
+    try {
+      pool.execute(this::runNext);
+    } catch (RuntimeException e) {
+      tasks.clear(); // the pool is shutting down; callers' futures end through their own deadlines
+      running = false;
     }
   }
 }

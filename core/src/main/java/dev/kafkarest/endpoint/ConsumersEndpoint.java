@@ -43,6 +43,10 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
   private static final Set<String> OFFSET_FIELDS = Set.of("topic", "partition", "offset", "metadata");
   private static final Set<String> TIMESTAMP_FIELDS = Set.of("topic", "partition", "timestamp", "metadata");
   private static final Pattern NAME = Pattern.compile("[^/\\p{Cntrl}]{1,255}");
+  private static final Pattern OFFSET_RESET = Pattern.compile("earliest|latest|none|by_duration:P[0-9A-Z.]{1,40}",
+      Pattern.CASE_INSENSITIVE);
+  /** An instance may wait up to 5 minutes per read; longer would only hold memory and a poll slot. */
+  private static final int MAX_REQUEST_TIMEOUT_MS = 300_000;
 
   private final ConsumerRegistry registry;
   private final AccessGuard guard;
@@ -143,10 +147,16 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
     }
     Integer timeout = body.has("consumer.request.timeout.ms")
         ? body.integer("consumer.request.timeout.ms") : body.integer("requestWaitMs");
-    if (timeout != null && timeout < 0) {
-      throw Errors.invalidConsumerConstraint("consumer.request.timeout.ms must not be negative");
+    if (timeout != null && (timeout < 0 || timeout > MAX_REQUEST_TIMEOUT_MS)) {
+      throw Errors.invalidConsumerConstraint("consumer.request.timeout.ms must be between 0 and "
+          + MAX_REQUEST_TIMEOUT_MS);
     }
-    return new ConsumerSettings(name, format, body.scalarText("auto.offset.reset"), autoCommit,
+    String reset = body.scalarText("auto.offset.reset");
+    if (reset != null && !OFFSET_RESET.matcher(reset).matches()) {
+      throw Errors.invalidConsumerConfig("Invalid value " + Errors.quote(reset)
+          + " for configuration auto.offset.reset: must be earliest, latest, none or by_duration:<ISO-8601>");
+    }
+    return new ConsumerSettings(name, format, reset, autoCommit,
         minBytes == null ? -1 : minBytes, timeout);
   }
 

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.kafkarest.http.Json;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -37,14 +40,30 @@ public final class JsonFormat implements RecordFormat {
 
   @Override
   public DecodedValue decode(String topic, boolean isKey, byte[] data) {
-    checkIsJson(data);
-    String text = new String(data, StandardCharsets.UTF_8);
+    String text = strictUtf8(data);
+    checkIsJson(text);
     return out -> out.writeRawValue(text);
   }
 
-  /** The records answer embeds the bytes as they are, so they must be one complete JSON value. */
-  private static void checkIsJson(byte[] data) {
-    try (JsonParser parser = Json.MAPPER.getFactory().createParser(data)) {
+  /** JSON in Kafka must be UTF-8: other encodings would put foreign bytes into the UTF-8 records answer. */
+  private static String strictUtf8(byte[] data) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(data))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new SerializationException("record is not UTF-8 JSON");
+    }
+  }
+
+  /** The records answer embeds the text as it is, so it must be one complete JSON value. */
+  private static void checkIsJson(String text) {
+    if (text.indexOf('\u0000') >= 0) {
+      throw new SerializationException("record is not valid JSON");
+    }
+    try (JsonParser parser = Json.MAPPER.getFactory().createParser(text)) {
       if (parser.nextToken() == null) {
         throw new SerializationException("record is empty, not JSON");
       }
