@@ -1,13 +1,8 @@
 package dev.kafkarest.examples;
 
-import dev.kafkarest.KafkaRest;
 import dev.kafkarest.jaxrs.KafkaRestFeature;
 import java.net.URI;
 import java.util.Properties;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.servlet.ServletContainer;
@@ -21,56 +16,26 @@ import org.glassfish.jersey.servlet.ServletContainer;
 public final class JerseyExampleServer implements AutoCloseable {
   static final String DEFAULT_LISTENER = "http://127.0.0.1:8083";
 
-  private final ExampleSetup setup;
-  private final KafkaRest rest;
-  private final Server jetty;
-  private final URI baseUri;
+  private final JettyMount mount;
 
-  private JerseyExampleServer(ExampleSetup setup) throws Exception {
-    this.setup = setup;
-    this.rest = KafkaRest.create(setup.config());
-    ResourceConfig app = new ResourceConfig()
-        .register(new KafkaRestFeature(rest))
-        .property(ServerProperties.WADL_FEATURE_DISABLE, true);
-    this.jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty);
-    connector.setHost(setup.listener().getHost());
-    connector.setPort(setup.listener().getPort());
-    jetty.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler("/");
-    ServletHolder jersey = new ServletHolder("jersey", new ServletContainer(app));
-    jersey.setAsyncSupported(true); // AsyncResponse needs it
-    context.addServlet(jersey, "/kafka/*");
-    jetty.setHandler(context);
-    jetty.start();
-    this.baseUri = URI.create("http://" + setup.listener().getHost() + ":" + connector.getLocalPort() + "/kafka");
+  private JerseyExampleServer(JettyMount mount) {
+    this.mount = mount;
   }
 
   public static JerseyExampleServer start(Properties props) throws Exception {
-    ExampleSetup setup = ExampleSetup.from(props, DEFAULT_LISTENER);
-    try {
-      return new JerseyExampleServer(setup);
-    } catch (Exception e) {
-      setup.close();
-      throw e;
-    }
+    return new JerseyExampleServer(JettyMount.start(props, DEFAULT_LISTENER, rest -> new ServletContainer(
+        new ResourceConfig()
+            .register(new KafkaRestFeature(rest))
+            .property(ServerProperties.WADL_FEATURE_DISABLE, true))));
   }
 
   public URI baseUri() {
-    return baseUri;
+    return mount.baseUri();
   }
 
   @Override
   public void close() throws Exception {
-    try {
-      jetty.stop();
-    } finally {
-      try {
-        rest.close();
-      } finally {
-        setup.close();
-      }
-    }
+    mount.close();
   }
 
   public static void main(String[] args) throws Exception {
