@@ -12,10 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kafkarest.KafkaRest;
-import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.format.EmbeddedFormat;
 import dev.kafkarest.format.RecordFormat;
-import dev.kafkarest.format.RecordFormats;
 import dev.kafkarest.http.Json;
 import dev.kafkarest.testing.DirectCalls;
 import dev.kafkarest.testing.FakeSchemaRegistry;
@@ -34,6 +32,7 @@ class AvroFormatTest {
   static final String USER = "{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"t\",\"fields\":["
       + "{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"age\",\"type\":\"int\"}]}";
 
+  static SchemaTestKit.Proxy proxy;
   static FakeSchemaRegistry registry;
   static KafkaRest rest;
   static RecordFormat avro;
@@ -41,19 +40,16 @@ class AvroFormatTest {
 
   @BeforeAll
   static void start() throws Exception {
-    registry = new FakeSchemaRegistry().start();
-    KafkaRestConfig config = KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
-        .schemaRegistryUrl(registry.url()).build();
-    RecordFormats formats = SchemaFormats.forConfig(config);
-    avro = formats.get(EmbeddedFormat.AVRO);
-    rest = KafkaRest.builder(config).formats(formats).build();
-    calls = new DirectCalls(rest);
+    proxy = SchemaTestKit.startProxy();
+    registry = proxy.registry();
+    rest = proxy.rest();
+    calls = proxy.calls();
+    avro = proxy.formats().get(EmbeddedFormat.AVRO);
   }
 
   @AfterAll
   static void stop() {
-    rest.close();
-    registry.close();
+    proxy.close();
   }
 
   static String body(String schemaFields, String records) {

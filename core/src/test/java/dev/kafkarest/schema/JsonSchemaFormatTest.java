@@ -3,6 +3,7 @@ package dev.kafkarest.schema;
 import static dev.kafkarest.schema.SchemaTestKit.concat;
 import static dev.kafkarest.schema.SchemaTestKit.header;
 import static dev.kafkarest.schema.SchemaTestKit.utf8;
+import static dev.kafkarest.schema.SchemaTestKit.quoted;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,11 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kafkarest.KafkaRest;
-import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.format.EmbeddedFormat;
 import dev.kafkarest.format.RecordFormat;
-import dev.kafkarest.format.RecordFormats;
-import dev.kafkarest.http.Json;
 import dev.kafkarest.testing.DirectCalls;
 import dev.kafkarest.testing.FakeSchemaRegistry;
 import dev.kafkarest.testing.SharedKafka;
@@ -32,6 +30,7 @@ class JsonSchemaFormatTest {
   static final String SCHEMA = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
       + "\"age\":{\"type\":\"integer\",\"minimum\":0}},\"required\":[\"name\"],\"additionalProperties\":false}";
 
+  static SchemaTestKit.Proxy proxy;
   static FakeSchemaRegistry registry;
   static KafkaRest rest;
   static RecordFormat jsonschema;
@@ -39,24 +38,18 @@ class JsonSchemaFormatTest {
 
   @BeforeAll
   static void start() throws Exception {
-    registry = new FakeSchemaRegistry().start();
-    KafkaRestConfig config = KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
-        .schemaRegistryUrl(registry.url()).build();
-    RecordFormats formats = SchemaFormats.forConfig(config);
-    jsonschema = formats.get(EmbeddedFormat.JSONSCHEMA);
-    rest = KafkaRest.builder(config).formats(formats).build();
-    calls = new DirectCalls(rest);
+    proxy = SchemaTestKit.startProxy();
+    registry = proxy.registry();
+    rest = proxy.rest();
+    calls = proxy.calls();
+    jsonschema = proxy.formats().get(EmbeddedFormat.JSONSCHEMA);
   }
 
   @AfterAll
   static void stop() {
-    rest.close();
-    registry.close();
+    proxy.close();
   }
 
-  static String quoted(String s) {
-    return Json.MAPPER.valueToTree(s).toString();
-  }
 
   @Test
   void validDocumentIsHeaderPlusCompactJson_checkedByHand() {

@@ -4,17 +4,15 @@ import static dev.kafkarest.schema.SchemaTestKit.bytes;
 import static dev.kafkarest.schema.SchemaTestKit.concat;
 import static dev.kafkarest.schema.SchemaTestKit.header;
 import static dev.kafkarest.schema.SchemaTestKit.utf8;
+import static dev.kafkarest.schema.SchemaTestKit.quoted;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kafkarest.KafkaRest;
-import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.format.EmbeddedFormat;
 import dev.kafkarest.format.RecordFormat;
-import dev.kafkarest.format.RecordFormats;
-import dev.kafkarest.http.Json;
 import dev.kafkarest.testing.DirectCalls;
 import dev.kafkarest.testing.FakeSchemaRegistry;
 import dev.kafkarest.testing.SharedKafka;
@@ -46,6 +44,7 @@ class ProtobufFormatTest {
       message Pet { string name = 1; }
       """;
 
+  static SchemaTestKit.Proxy proxy;
   static FakeSchemaRegistry registry;
   static KafkaRest rest;
   static RecordFormat protobuf;
@@ -53,24 +52,18 @@ class ProtobufFormatTest {
 
   @BeforeAll
   static void start() throws Exception {
-    registry = new FakeSchemaRegistry().start();
-    KafkaRestConfig config = KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
-        .schemaRegistryUrl(registry.url()).build();
-    RecordFormats formats = SchemaFormats.forConfig(config);
-    protobuf = formats.get(EmbeddedFormat.PROTOBUF);
-    rest = KafkaRest.builder(config).formats(formats).build();
-    calls = new DirectCalls(rest);
+    proxy = SchemaTestKit.startProxy();
+    registry = proxy.registry();
+    rest = proxy.rest();
+    calls = proxy.calls();
+    protobuf = proxy.formats().get(EmbeddedFormat.PROTOBUF);
   }
 
   @AfterAll
   static void stop() {
-    rest.close();
-    registry.close();
+    proxy.close();
   }
 
-  static String quoted(String s) {
-    return Json.MAPPER.valueToTree(s).toString();
-  }
 
   @Test
   void producedBytesCarryHeaderIndexZeroAndTheMessage_checkedByHand() {

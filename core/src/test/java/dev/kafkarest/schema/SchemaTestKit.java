@@ -1,8 +1,13 @@
 package dev.kafkarest.schema;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.kafkarest.KafkaRest;
+import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.format.DecodedValue;
+import dev.kafkarest.format.RecordFormats;
 import dev.kafkarest.http.Json;
+import dev.kafkarest.testing.DirectCalls;
+import dev.kafkarest.testing.FakeSchemaRegistry;
 import dev.kafkarest.testing.SharedKafka;
 import dev.kafkarest.testing.Topics;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +29,30 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Plain Kafka clients and small helpers for the schema-format tests. */
 final class SchemaTestKit {
   private SchemaTestKit() {}
+
+  /** A proxy on the shared broker with a fresh fake registry: what each format test runs against. */
+  record Proxy(FakeSchemaRegistry registry, KafkaRest rest, RecordFormats formats, DirectCalls calls)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      rest.close();
+      registry.close();
+    }
+  }
+
+  static Proxy startProxy() throws java.io.IOException {
+    FakeSchemaRegistry registry = new FakeSchemaRegistry().start();
+    KafkaRestConfig config = KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
+        .schemaRegistryUrl(registry.url()).build();
+    RecordFormats formats = SchemaFormats.forConfig(config);
+    KafkaRest rest = KafkaRest.builder(config).formats(formats).build();
+    return new Proxy(registry, rest, formats, new DirectCalls(rest));
+  }
+
+  /** A JSON string literal holding {@code s} (schemas travel as strings inside produce bodies). */
+  static String quoted(String s) {
+    return Json.MAPPER.valueToTree(s).toString();
+  }
 
   static String newTopic(String prefix) {
     return Topics.create(SharedKafka.bootstrapServers(), 1);
