@@ -50,6 +50,13 @@ public final class ConsumerInstance {
   private static final long STEP_BUDGET_NANOS = 10_000_000;
   /** The first re-poll of a waiting read comes this soon; each next one twice as late, up to the backoff. */
   private static final long FIRST_RETRY_MS = 1;
+  /**
+   * After an assignment change or a seek, the consumer works through a chain of short requests (coordinator,
+   * committed offsets, list offsets, first fetch), and each poll(0) advances it by about one step: waiting reads
+   * re-poll every {@link #FIRST_RETRY_MS} for this long, or until the first records come, instead of backing off.
+   * Measured on the benchmark: first records after about 50 ms instead of 350-500 ms.
+   */
+  private static final long SET_UP_WINDOW_NANOS = 1_000_000_000L;
   /** After an answer, polls for the next fetch answer this many times, 1 ms apart, so the next read finds it. */
   private static final int PREFETCH_POLLS = 10;
 
@@ -74,6 +81,7 @@ public final class ConsumerInstance {
   private long lastAutoCommitNanos = System.nanoTime();
   private boolean uncommitted;
   private boolean prefetching;
+  private long settingUpUntilNanos = System.nanoTime();
   private volatile long lastUsedMillis;
   private volatile boolean closed;
 
@@ -304,7 +312,8 @@ public final class ConsumerInstance {
         // A fetch answer is usually a millisecond or two away, and poll(0) only picks up what has arrived: retry
         // soon, then back off exponentially to consumer.iterator.backoff.ms so that idle long polls cost little.
         long delay = Math.min(Math.min(op.retryMs, backoffMs), remainingMs);
-        op.retryMs = Math.min(op.retryMs * 2, Math.max(backoffMs, FIRST_RETRY_MS));
+        boolean settingUp = System.nanoTime() - settingUpUntilNanos < 0;
+        op.retryMs = settingUp ? FIRST_RETRY_MS : Math.min(op.retryMs * 2, Math.max(backoffMs, FIRST_RETRY_MS));
         timer.schedule(() -> submitStep(op), Math.max(delay, 1), TimeUnit.MILLISECONDS);
       }
     } catch (RuntimeException e) {
@@ -327,6 +336,7 @@ public final class ConsumerInstance {
         break;
       }
       any = true;
+      settingUpUntilNanos = lastPollNanos; // set up: waiting reads back off again
       for (ConsumerRecord<byte[], byte[]> r : records) {
         buffer.add(r);
         bufferedBytes += size(r);
@@ -448,6 +458,7 @@ public final class ConsumerInstance {
   private void moved(Collection<TopicPartition> partitions) {
     dropBuffered(partitions);
     returned.keySet().removeAll(partitions);
+    settingUpUntilNanos = System.nanoTime() + SET_UP_WINDOW_NANOS;
   }
 
   /**
@@ -466,6 +477,7 @@ public final class ConsumerInstance {
       }
     });
     dropBuffered(null);
+    settingUpUntilNanos = System.nanoTime() + SET_UP_WINDOW_NANOS;
   }
 
   /** Forgets buffered records of these partitions (all, with null): after a seek or a reassignment they are stale. */
