@@ -46,7 +46,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code KafkaRestServlet} under {@code /kafka}) runs in a child JVM so that its resident memory, threads and CPU
  * can be read from /proc. Options: {@code --quick} (under two minutes) or {@code --full}; {@code --only=produce,
  * latency,consume,idle}; {@code --proxy-opts="-Xmx512m ..."}; {@code --set key=value} (proxy setting, repeatable);
- * {@code --jfr} (a flight recording of the proxy in the output directory); {@code --out=dir}.
+ * {@code --proxy-warmup=SECONDS}; {@code --jfr} (a flight recording of the proxy in the output directory);
+ * {@code --profile[=event]} (an async-profiler flame graph of each measured window, {@code profile-*.html}, event
+ * {@code itimer} by default, {@code cpu} where perf events are allowed); {@code --out=dir}.
  * Writes the table to stdout and {@code results.json} (one object per scenario) to {@code examples/target/bench}.
  */
 public final class Benchmark {
@@ -60,10 +62,16 @@ public final class Benchmark {
   static final String ERROR_MARK5 = "\"error_code\":5";
   static final String OFFSET_MARK = "\"offset\":";
 
-  record Mode(String name, long warmupMs, long measureMs, int consumeRecords, int idleConsumers) {}
+  /**
+   * {@code proxyWarmupMs}: before the first produce scenario the proxy serves every request shape this long. On
+   * 2 cores the JIT is still compiling the proxy's paths 30 s after start (measured with -XX:+LogCompilation and
+   * in profiles, where C2 took a quarter to half of the proxy's CPU), so short warm-ups measure the compiler.
+   */
+  record Mode(String name, long warmupMs, long measureMs, int consumeRecords, int idleConsumers,
+              long proxyWarmupMs) {}
 
-  static final Mode QUICK = new Mode("quick", 500, 2000, 100_000, 1000);
-  static final Mode FULL = new Mode("full", 2000, 8000, 400_000, 1000);
+  static final Mode QUICK = new Mode("quick", 500, 2000, 100_000, 1000, 10_000);
+  static final Mode FULL = new Mode("full", 2000, 8000, 400_000, 1000, 40_000);
 
   private final Mode mode;
   private final Set<String> only;
@@ -71,6 +79,7 @@ public final class Benchmark {
   private final List<String> proxySettings;
   private final Path out;
   private final boolean jfr;
+  private final String profileEvent;
   private final List<Map<String, Object>> rows = new ArrayList<>();
   private final List<String> verdicts = new ArrayList<>();
   private String bootstrap;
@@ -80,13 +89,14 @@ public final class Benchmark {
   private static String[] formats = {"binary", "json"};
 
   private Benchmark(Mode mode, Set<String> only, List<String> proxyOpts, List<String> proxySettings, Path out,
-                    boolean jfr) {
+                    boolean jfr, String profileEvent) {
     this.mode = mode;
     this.only = only;
     this.proxyOpts = proxyOpts;
     this.proxySettings = proxySettings;
     this.out = out;
     this.jfr = jfr;
+    this.profileEvent = profileEvent;
   }
 
   public static void main(String[] args) throws Exception {
@@ -98,6 +108,7 @@ public final class Benchmark {
     Path out = Files.isDirectory(Path.of("examples")) ? Path.of("examples", "target", "bench")
         : Path.of("target", "bench");
     boolean jfr = false;
+    String profileEvent = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--quick")) {
@@ -114,7 +125,10 @@ public final class Benchmark {
         out = Path.of(a.substring(6));
       } else if (a.startsWith("--consume-records=")) {
         int n = Integer.parseInt(a.substring(18));
-        mode = new Mode(mode.name, mode.warmupMs, mode.measureMs, n, mode.idleConsumers);
+        mode = new Mode(mode.name, mode.warmupMs, mode.measureMs, n, mode.idleConsumers, mode.proxyWarmupMs);
+      } else if (a.startsWith("--proxy-warmup=")) {
+        long ms = Long.parseLong(a.substring(15)) * 1000;
+        mode = new Mode(mode.name, mode.warmupMs, mode.measureMs, mode.consumeRecords, mode.idleConsumers, ms);
       } else if (a.startsWith("--batches=")) {
         batches = Arrays.stream(a.substring(10).split(",")).mapToInt(Integer::parseInt).toArray();
       } else if (a.startsWith("--conns=")) {
@@ -123,12 +137,16 @@ public final class Benchmark {
         formats = a.substring(10).split(",");
       } else if (a.equals("--jfr")) {
         jfr = true;
+      } else if (a.equals("--profile")) {
+        profileEvent = "itimer";
+      } else if (a.startsWith("--profile=")) {
+        profileEvent = a.substring(10);
       } else {
         System.err.println("Unknown option " + a + "; see the class comment.");
         System.exit(2);
       }
     }
-    new Benchmark(mode, only, proxyOpts, settings, out, jfr).run();
+    new Benchmark(mode, only, proxyOpts, settings, out, jfr, profileEvent).run();
     System.exit(0);
   }
 
@@ -184,6 +202,10 @@ public final class Benchmark {
     return new HashMap<>(b.build().producerProperties());
   }
 
+  private Sampler sampler(ProxyProcess proxy, String label) {
+    return new Sampler(proxy, profileEvent == null ? null : new WindowProfiler(proxy, profileEvent, out), label);
+  }
+
   private ProxyProcess startProxy() throws IOException {
     proxyRuns++;
     List<String> opts = new ArrayList<>(proxyOpts);
@@ -212,7 +234,7 @@ public final class Benchmark {
         double nat = n.recordsPerSecond();
         for (String format : formats) {
           byte[] request = produceRequest(proxy, format, batch);
-          Sampler sampler = new Sampler(proxy);
+          Sampler sampler = sampler(proxy, "produce-" + format + "-batch" + batch + "-conns" + conns);
           Load.Result r = Load.run(conns, mode.warmupMs, mode.measureMs, () -> new HttpConn(proxy.port),
               c -> produceOnce(c, request, batch), sampler);
           Map<String, Object> row = proxyRow("produce " + format + " batch=" + batch + " conns=" + conns, r,
@@ -249,7 +271,7 @@ public final class Benchmark {
       }
     }
     AtomicInteger i = new AtomicInteger();
-    Load.run(8, 0, Math.max(6000, mode.warmupMs * 4), () -> new HttpConn(proxy.port),
+    Load.run(8, 0, mode.proxyWarmupMs, () -> new HttpConn(proxy.port),
         c -> produceOnce(c, requests.get(i.getAndIncrement() % requests.size()), 1), null);
     System.out.printf("proxy warmed up in %.1f s%n", (System.nanoTime() - start) / 1e9);
   }
@@ -333,7 +355,7 @@ public final class Benchmark {
         }, null);
     byte[] request = HttpConn.request("POST", proxy.port, "/kafka/topics/" + PRODUCE_TOPIC,
         "application/vnd.kafka.binary.v2+json", V2, produceBody("binary", 1));
-    Sampler sampler = new Sampler(proxy);
+    Sampler sampler = sampler(proxy, "latency");
     Load.Result r = Load.run(1, mode.warmupMs, measure, () -> new HttpConn(proxy.port),
         c -> produceOnce(c, request, 1), sampler);
     Map<String, Object> row = proxyRow("latency produce binary 1 record, 1 conn, sequential", r, sampler);
@@ -381,7 +403,7 @@ public final class Benchmark {
     do {
       proxyConsume(proxy, partitions, "warm" + pass++, warm, null);
     } while (System.nanoTime() < warmUntil);
-    Sampler sampler = new Sampler(proxy);
+    Sampler sampler = sampler(proxy, "consume");
     double[] px = proxyConsume(proxy, partitions, "c1", n, sampler);
     long proxyCount = (long) px[0];
     double proxySeconds = px[1];
@@ -564,6 +586,8 @@ public final class Benchmark {
 
   static final class Sampler implements Load.Probe {
     private final ProxyProcess proxy;
+    private final WindowProfiler profiler;
+    private final String label;
     private double cpuStart;
     private double cpuEnd;
     private double sysStart;
@@ -573,12 +597,17 @@ public final class Benchmark {
     private double rss;
     private int threads;
 
-    Sampler(ProxyProcess proxy) {
+    Sampler(ProxyProcess proxy, WindowProfiler profiler, String label) {
       this.proxy = proxy;
+      this.profiler = profiler;
+      this.label = label;
     }
 
     @Override
     public void at(boolean start) {
+      if (profiler != null) {
+        profiler.at(start, label);
+      }
       if (start) {
         cpuStart = proxy.cpuSeconds();
         sysStart = proxy.sysSeconds();

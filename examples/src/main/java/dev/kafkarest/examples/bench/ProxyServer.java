@@ -9,7 +9,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import one.profiler.AsyncProfiler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -18,7 +20,8 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * The proxy under test, run by {@link Benchmark} in a child JVM so that its resident memory and threads can be
  * read apart from the broker and the load generator: Jetty 12 on 127.0.0.1, {@link KafkaRestServlet} under
- * {@code /kafka}, plus {@code GET /bench/stats} (heap after a GC, live threads). Args: bootstrap servers, then
+ * {@code /kafka}, plus {@code GET /bench/stats} (heap after a GC, live threads) and {@code GET /bench/profile}
+ * (an async-profiler command, for {@link WindowProfiler}). Args: bootstrap servers, then
  * optional {@code key=value} proxy settings. Prints {@code PORT <n>} when ready; stops when stdin closes.
  */
 public final class ProxyServer {
@@ -41,6 +44,7 @@ public final class ProxyServer {
     proxy.setAsyncSupported(true);
     context.addServlet(proxy, "/kafka/*");
     context.addServlet(new ServletHolder(new Stats()), "/bench/stats");
+    context.addServlet(new ServletHolder(new Profile()), "/bench/profile");
     server.setHandler(context);
     server.start();
     System.out.println("PORT " + connector.getLocalPort());
@@ -66,6 +70,17 @@ public final class ProxyServer {
           + ",\"threads\":" + ManagementFactory.getThreadMXBean().getThreadCount() + "}";
       resp.setContentType("application/json");
       resp.getOutputStream().write(json.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Runs the async-profiler command in the query string (start, stop with a file) inside this JVM. */
+  static final class Profile extends HttpServlet {
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      String command = URLDecoder.decode(req.getQueryString(), StandardCharsets.UTF_8);
+      String answer = AsyncProfiler.getInstance().execute(command);
+      resp.setContentType("text/plain");
+      resp.getOutputStream().write(answer.getBytes(StandardCharsets.UTF_8));
     }
   }
 }
