@@ -12,6 +12,8 @@ import java.nio.file.Path;
  * and start-up stay out of the picture.
  */
 final class WindowProfiler {
+  /** The file type, which async-profiler follows: html (a flame graph) or collapsed (folded stacks). */
+  static String output = "html";
   private final ProxyProcess proxy;
   private final String event;
   private final Path dir;
@@ -23,7 +25,7 @@ final class WindowProfiler {
   }
 
   void at(boolean start, String label) {
-    String file = dir.toAbsolutePath().resolve("profile-" + label + ".html").toString();
+    String file = dir.toAbsolutePath().resolve("profile-" + label + "." + output).toString();
     String command = start ? "start,event=" + event + ",interval=1ms" : "stop,file=" + file;
     try (HttpConn c = new HttpConn(proxy.port)) {
       String path = "/bench/profile?" + URLEncoder.encode(command, StandardCharsets.UTF_8);
@@ -32,7 +34,7 @@ final class WindowProfiler {
         throw new IOException("profiler answered " + status + ": " + c.bodyText());
       }
       if (!start) {
-        System.out.println("flame graph: " + file);
+        System.out.println("profile: " + file);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
