@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kafkarest.error.Errors;
 import dev.kafkarest.http.MediaTypes;
+import dev.kafkarest.kafka.KafkaClients;
 import dev.kafkarest.testing.DirectCalls;
 import dev.kafkarest.testing.DirectCalls.Reply;
 import dev.kafkarest.testing.SharedKafka;
@@ -18,10 +20,15 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +102,49 @@ class ConsumersTest {
     records.forEach(r -> out.add(new String(Base64.getDecoder().decode(r.get("value").asText()),
         StandardCharsets.UTF_8)));
     return out;
+  }
+
+  @Test
+  void theKafkaConsumerIsBuiltAtTheFirstCallWhileBadSettingsStillFailTheCreate() {
+    AtomicInteger built = new AtomicInteger();
+    KafkaClients standard = KafkaClients.standard();
+    KafkaClients counting = new KafkaClients() {
+      @Override
+      public Producer<byte[], byte[]> producer(Map<String, Object> properties) {
+        return standard.producer(properties);
+      }
+
+      @Override
+      public Consumer<byte[], byte[]> consumer(Map<String, Object> properties) {
+        built.incrementAndGet();
+        return standard.consumer(properties);
+      }
+
+      @Override
+      public Admin admin(Map<String, Object> properties) {
+        return standard.admin(properties);
+      }
+    };
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    try (KafkaRest lazy = KafkaRest.builder(config().build()).clients(counting).build()) {
+      DirectCalls c = new DirectCalls(lazy);
+      String group = group();
+      create(c, group, "{\"name\":\"unused\",\"format\":\"binary\"}");
+      create(c, group, "{\"name\":\"used\",\"format\":\"binary\"}");
+      assertEquals(0, built.get(), "an instance nobody has called yet holds no Kafka consumer");
+      assertEquals(204, c.post(instancePath(group, "used") + "/subscription", V2,
+          "{\"topics\":[\"" + topic + "\"]}").status());
+      assertEquals(1, built.get());
+      assertEquals(204, c.call("DELETE", instancePath(group, "unused"), null, null).status());
+      assertEquals(204, c.call("DELETE", instancePath(group, "used"), null, null).status());
+      assertEquals(1, built.get());
+    }
+    try (KafkaRest misconfigured = KafkaRest.create(config().set("consumer.max.poll.records", "many").build())) {
+      Reply r = new DirectCalls(misconfigured).post("/consumers/" + group(), V2, "{\"format\":\"binary\"}");
+      assertEquals(500, r.status(), r.body());
+      assertEquals(Errors.KAFKA_ERROR, r.json().get("error_code").asInt());
+      assertFalse(r.body().contains("many"), "the proxy's configuration is not echoed: " + r.body());
+    }
   }
 
   @Test

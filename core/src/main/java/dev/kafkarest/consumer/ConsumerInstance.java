@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -74,7 +75,9 @@ public final class ConsumerInstance {
   private final String owner;
   private final ConsumerSettings settings;
   private final RecordFormat format;
-  private final Consumer<byte[], byte[]> consumer;
+  private final Supplier<Consumer<byte[], byte[]>> consumerFactory;
+  /** Created at the first call that needs it (on the executor): an instance nobody uses costs a few KiB, not ~90. */
+  private Consumer<byte[], byte[]> consumer;
   private final SerialExecutor executor;
   private final ScheduledExecutorService timer;
   private final java.time.Clock clock;
@@ -98,13 +101,13 @@ public final class ConsumerInstance {
   private volatile boolean closed;
 
   ConsumerInstance(ConsumerInstanceId id, String owner, ConsumerSettings settings, RecordFormat format,
-                   Consumer<byte[], byte[]> consumer, Executor pool, ScheduledExecutorService timer,
+                   Supplier<Consumer<byte[], byte[]>> consumerFactory, Executor pool, ScheduledExecutorService timer,
                    java.time.Clock clock, long backoffMs, long autoCommitIntervalMs, long bufferLimitBytes) {
     this.id = id;
     this.owner = owner;
     this.settings = settings;
     this.format = format;
-    this.consumer = consumer;
+    this.consumerFactory = consumerFactory;
     this.executor = new SerialExecutor(pool);
     this.timer = timer;
     this.clock = clock;
@@ -341,7 +344,7 @@ public final class ConsumerInstance {
     long stepEnd = System.nanoTime() + STEP_BUDGET_NANOS;
     boolean wait = buffer.isEmpty() && flowing();
     while (bufferedBytes < limit) {
-      ConsumerRecords<byte[], byte[]> records = consumer.poll(wait ? FETCH_WAIT : Duration.ZERO);
+      ConsumerRecords<byte[], byte[]> records = consumer().poll(wait ? FETCH_WAIT : Duration.ZERO);
       wait = false;
       lastPollNanos = System.nanoTime();
       if (records.isEmpty()) {
@@ -538,17 +541,17 @@ public final class ConsumerInstance {
           return;
         }
         try {
-          Set<TopicPartition> paused = Set.copyOf(consumer.assignment());
-          consumer.pause(paused);
+          Set<TopicPartition> paused = Set.copyOf(consumer().assignment());
+          consumer().pause(paused);
           try {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ZERO)) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer().poll(Duration.ZERO)) {
               buffer.add(r); // only partitions newly assigned during this poll can have any; keep them
               bufferedBytes += size(r);
             }
           } finally {
             Set<TopicPartition> stillAssigned = new HashSet<>(paused);
-            stillAssigned.retainAll(consumer.assignment());
-            consumer.resume(stillAssigned);
+            stillAssigned.retainAll(consumer().assignment());
+            consumer().resume(stillAssigned);
           }
           lastPollNanos = System.nanoTime();
           autoCommitIfDue();
@@ -590,9 +593,9 @@ public final class ConsumerInstance {
         && System.nanoTime() - lastAutoCommitNanos >= autoCommitIntervalMs * 1_000_000) {
       lastAutoCommitNanos = System.nanoTime();
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(returned);
-      offsets.keySet().retainAll(consumer.assignment());
+      offsets.keySet().retainAll(consumer().assignment());
       uncommitted = false;
-      consumer.commitAsync(offsets, (o, e) -> {
+      consumer().commitAsync(offsets, (o, e) -> {
         if (e != null) {
           log.debug("Auto-commit of consumer {} failed", id, e);
         }
@@ -609,7 +612,7 @@ public final class ConsumerInstance {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       // Commit what was returned from the partitions going away, or their next owner would return it again.
-      commitIfAutoCommit(consumer, partitions);
+      commitIfAutoCommit(consumer(), partitions);
       dropBuffered(partitions);
       returned.keySet().removeAll(partitions);
     }
@@ -651,7 +654,7 @@ public final class ConsumerInstance {
           return;
         }
         try {
-          result.complete(call.apply(consumer));
+          result.complete(call.apply(consumer()));
         } catch (RuntimeException e) {
           result.completeExceptionally(translate(e));
         }
@@ -660,6 +663,14 @@ public final class ConsumerInstance {
       result.completeExceptionally(Errors.unavailable("The proxy is shutting down."));
     }
     return answer;
+  }
+
+  /** The Kafka consumer, created on first use; only ever called on the executor. */
+  private Consumer<byte[], byte[]> consumer() {
+    if (consumer == null) {
+      consumer = consumerFactory.get();
+    }
+    return consumer;
   }
 
   private void begin() {
@@ -694,8 +705,10 @@ public final class ConsumerInstance {
       try {
         if (!closed) {
           closed = true;
-          commitIfAutoCommit(consumer, null);
-          consumer.close(timeout);
+          if (consumer != null) {
+            commitIfAutoCommit(consumer, null);
+            consumer.close(timeout);
+          }
         }
       } catch (RuntimeException e) {
         log.warn("Closing consumer {} failed", id, e);

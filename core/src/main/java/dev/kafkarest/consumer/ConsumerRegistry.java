@@ -24,8 +24,11 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.ClientUtils;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,16 +90,16 @@ public final class ConsumerRegistry implements AutoCloseable {
       throw Errors.tooManyConsumers(maxInstances);
     }
     try {
-      Consumer<byte[], byte[]> consumer = newConsumer(group, settings);
-      ConsumerInstance instance = new ConsumerInstance(id, owner, settings, format, consumer, pool, timer, clock,
+      Map<String, Object> properties = consumerProperties(group, settings);
+      validate(properties, group);
+      ConsumerInstance instance = new ConsumerInstance(id, owner, settings, format,
+          () -> newConsumer(properties, group), pool, timer, clock,
           config.getLong(KafkaRestConfig.CONSUMER_ITERATOR_BACKOFF_MS), autoCommitInterval(),
           config.getLong(KafkaRestConfig.CONSUMER_REQUEST_MAX_BYTES));
       if (instances.putIfAbsent(id, instance) != null) {
-        consumer.close(Duration.ZERO);
         throw Errors.consumerAlreadyExists();
       }
       if (closed && instances.remove(id, instance)) { // close() ran meanwhile and did not see this one
-        consumer.close(Duration.ZERO);
         throw Errors.unavailable("The proxy is shutting down.");
       }
       return instance;
@@ -111,7 +114,7 @@ public final class ConsumerRegistry implements AutoCloseable {
     return "rest-consumer-" + (prefix.isEmpty() ? "" : prefix + "-") + UUID.randomUUID();
   }
 
-  private Consumer<byte[], byte[]> newConsumer(String group, ConsumerSettings settings) {
+  private Map<String, Object> consumerProperties(String group, ConsumerSettings settings) {
     Map<String, Object> props = new java.util.HashMap<>();
     props.put("default.api.timeout.ms", "10000");
     // Reads poll with a zero timeout, which takes only what the socket already holds: with Kafka's 64 KiB
@@ -127,14 +130,39 @@ public final class ConsumerRegistry implements AutoCloseable {
     if (settings.autoOffsetReset() != null) {
       props.put("auto.offset.reset", settings.autoOffsetReset());
     }
+    return props;
+  }
+
+  /**
+   * The Kafka consumer itself is created at the instance's first call; its settings are checked now, so that a
+   * bad configuration still fails the create request rather than a later one.
+   */
+  private static void validate(Map<String, Object> properties, String group) {
+    Map<String, Object> withDeserializers = new java.util.HashMap<>(properties);
+    withDeserializers.put("key.deserializer", ByteArrayDeserializer.class);
+    withDeserializers.put("value.deserializer", ByteArrayDeserializer.class);
     try {
-      return clients.consumer(props);
+      ClientUtils.parseAndValidateAddresses(new ConsumerConfig(withDeserializers));
     } catch (KafkaException e) {
-      // The client's own settings are checked before this point; what fails here is the proxy's configuration
-      // or the environment (an unresolvable bootstrap host), which must not be echoed back.
-      log.error("Could not create a Kafka consumer for group {}", group, e);
-      throw new RestException(500, Errors.KAFKA_ERROR, "Could not create the Kafka consumer; see the proxy log.");
+      throw creationFailed(group, e);
     }
+  }
+
+  private Consumer<byte[], byte[]> newConsumer(Map<String, Object> properties, String group) {
+    try {
+      return clients.consumer(properties);
+    } catch (KafkaException e) {
+      throw creationFailed(group, e);
+    }
+  }
+
+  /**
+   * The client's own settings are checked before this point; what fails here is the proxy's configuration or the
+   * environment (an unresolvable bootstrap host), which must not be echoed back.
+   */
+  private static RestException creationFailed(String group, KafkaException e) {
+    log.error("Could not create a Kafka consumer for group {}", group, e);
+    return new RestException(500, Errors.KAFKA_ERROR, "Could not create the Kafka consumer; see the proxy log.");
   }
 
   private long autoCommitInterval() {
