@@ -549,6 +549,10 @@ public final class Benchmark {
 
   // ---- idle memory and 1000 idle consumer instances ----
 
+  /**
+   * Two stages of idleness: n instances only created (their Kafka consumers are built at the first call), then
+   * the same n each assigned one partition and read once, so that each holds a connected Kafka consumer.
+   */
   private void idleConsumers() throws Exception {
     int n = mode.idleConsumers;
     try (ProxyProcess proxy = startProxy()) {
@@ -557,50 +561,16 @@ public final class Benchmark {
       Map<String, Object> r0 = row("proxy idle");
       idle.into(r0);
       progress(r0);
-      byte[] create = HttpConn.request("POST", proxy.port, "/kafka/consumers/bench-idle", V2, V2,
-          "{\"format\":\"binary\"}".getBytes(StandardCharsets.UTF_8));
-      AtomicInteger next = new AtomicInteger();
-      long start = System.nanoTime();
-      List<Thread> threads = new ArrayList<>();
-      List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        Thread th = new Thread(() -> {
-          try (HttpConn c = new HttpConn(proxy.port)) {
-            while (next.getAndIncrement() < n) {
-              int status = c.exchange(create);
-              if (status != 200) {
-                failures.add(status + " " + c.bodyText());
-              }
-            }
-          } catch (IOException e) {
-            failures.add(e.toString());
-          }
-        });
-        threads.add(th);
-        th.start();
-      }
-      for (Thread th : threads) {
-        th.join();
-      }
-      double createSeconds = (System.nanoTime() - start) / 1e9;
-      Thread.sleep(2000);
-      Stats loaded = stats(proxy);
-      Map<String, Object> r1 = row("proxy with " + n + " idle consumer instances");
-      loaded.into(r1);
-      double extra = loaded.rssMib - idle.rssMib;
-      r1.put("extra_rss_mib", round1(extra));
-      r1.put("extra_heap_used_mib", round1(loaded.heapUsedMib - idle.heapUsedMib));
-      r1.put("extra_threads", loaded.threads - idle.threads);
-      r1.put("create_seconds", round3(createSeconds));
-      r1.put("failed_creates", failures.size());
-      if (!failures.isEmpty()) {
-        System.out.println("create failures, first: " + failures.get(0));
-      }
-      verdict(n + " idle consumers: < 300 MiB extra RSS, no thread per instance",
-          extra < 300 && loaded.threads - idle.threads < n / 10 && failures.isEmpty(),
-          String.format(Locale.ROOT, "+%.1f MiB RSS (+%.1f MiB heap after GC), +%d threads", extra,
-              loaded.heapUsedMib - idle.heapUsedMib, loaded.threads - idle.threads));
-      progress(r1);
+      String base = "/kafka/consumers/bench-idle";
+      double created = onEachInstance(proxy, n, i -> HttpConn.request("POST", proxy.port, base, V2, V2,
+          ("{\"name\":\"i" + i + "\",\"format\":\"binary\"}").getBytes(StandardCharsets.UTF_8)), 200);
+      idleRow(proxy, idle, "proxy with " + n + " idle consumer instances (created)", n, created);
+      double used = onEachInstance(proxy, n, i -> HttpConn.request("POST", proxy.port, base + "/instances/i" + i
+          + "/assignments", V2, V2, ("{\"partitions\":[{\"topic\":\"" + CONSUME_TOPIC + "\",\"partition\":"
+          + i % PARTITIONS + "}]}").getBytes(StandardCharsets.UTF_8)), 204);
+      used += onEachInstance(proxy, n, i -> HttpConn.request("GET", proxy.port, base + "/instances/i" + i
+          + "/records?timeout=0", null, "application/vnd.kafka.binary.v2+json", null), 200);
+      idleRow(proxy, idle, "proxy with " + n + " idle consumer instances (assigned, read once)", n, used);
       if (System.getenv("BENCH_HISTOGRAM") != null) {
         // Diagnostics: where the heap of the idle instances goes.
         new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
@@ -612,6 +582,55 @@ public final class Benchmark {
       }
       proxy.kill(); // closing 1000 consumers one by one adds nothing to measure
     }
+  }
+
+  /** Sends request(i) for i in [0, n) over 4 connections; fails unless every answer has the expected status. */
+  private static double onEachInstance(ProxyProcess proxy, int n, java.util.function.IntFunction<byte[]> request,
+                                       int expected) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    long start = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread th = new Thread(() -> {
+        try (HttpConn c = new HttpConn(proxy.port)) {
+          for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+            int status = c.exchange(request.apply(i));
+            if (status != expected) {
+              failures.add(status + " " + c.bodyText());
+            }
+          }
+        } catch (IOException e) {
+          failures.add(e.toString());
+        }
+      });
+      threads.add(th);
+      th.start();
+    }
+    for (Thread th : threads) {
+      th.join();
+    }
+    if (!failures.isEmpty()) {
+      throw new IOException(failures.size() + " requests failed, first: " + failures.get(0));
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private void idleRow(ProxyProcess proxy, Stats idle, String scenario, int n, double seconds) throws Exception {
+    Thread.sleep(2000);
+    Stats loaded = stats(proxy);
+    Map<String, Object> row = row(scenario);
+    loaded.into(row);
+    double extra = loaded.rssMib - idle.rssMib;
+    row.put("extra_rss_mib", round1(extra));
+    row.put("extra_heap_used_mib", round1(loaded.heapUsedMib - idle.heapUsedMib));
+    row.put("extra_threads", loaded.threads - idle.threads);
+    row.put("setup_seconds", round3(seconds));
+    verdict(scenario.replace("proxy with ", "") + ": < 300 MiB extra RSS, no thread per instance",
+        extra < 300 && loaded.threads - idle.threads < n / 10,
+        String.format(Locale.ROOT, "+%.1f MiB RSS (+%.1f MiB heap after GC), +%d threads", extra,
+            loaded.heapUsedMib - idle.heapUsedMib, loaded.threads - idle.threads));
+    progress(row);
   }
 
   record Stats(double rssMib, int threads, double heapUsedMib) {
