@@ -104,6 +104,15 @@ class ConsumersTest {
     return out;
   }
 
+  private static java.util.Set<javax.management.ObjectName> consumerMetricsInJmx(String group) {
+    try {
+      return java.lang.management.ManagementFactory.getPlatformMBeanServer().queryNames(
+          new javax.management.ObjectName("kafka.consumer:type=consumer-metrics,client-id=*" + group + "*"), null);
+    } catch (javax.management.MalformedObjectNameException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void theKafkaConsumerIsBuiltAtTheFirstCallWhileBadSettingsStillFailTheCreate() {
     AtomicInteger built = new AtomicInteger();
@@ -135,6 +144,7 @@ class ConsumersTest {
       assertEquals(204, c.post(instancePath(group, "used") + "/subscription", V2,
           "{\"topics\":[\"" + topic + "\"]}").status());
       assertEquals(1, built.get());
+      assertTrue(consumerMetricsInJmx(group).isEmpty(), "instance metrics stay out of JMX by default");
       assertEquals(204, c.call("DELETE", instancePath(group, "unused"), null, null).status());
       assertEquals(204, c.call("DELETE", instancePath(group, "used"), null, null).status());
       assertEquals(1, built.get());
