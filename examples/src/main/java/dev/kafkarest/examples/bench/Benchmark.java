@@ -551,7 +551,8 @@ public final class Benchmark {
 
   /**
    * Two stages of idleness: n instances only created (their Kafka consumers are built at the first call), then
-   * the same n each assigned one partition and read once, so that each holds a connected Kafka consumer.
+   * the same n each assigned one partition and read once (a 50 ms wait; timeout=0 would mean the default 1 s), so
+   * that each holds a Kafka consumer that has connected and set up its fetch position.
    */
   private void idleConsumers() throws Exception {
     int n = mode.idleConsumers;
@@ -569,7 +570,7 @@ public final class Benchmark {
           + "/assignments", V2, V2, ("{\"partitions\":[{\"topic\":\"" + CONSUME_TOPIC + "\",\"partition\":"
           + i % PARTITIONS + "}]}").getBytes(StandardCharsets.UTF_8)), 204);
       used += onEachInstance(proxy, n, i -> HttpConn.request("GET", proxy.port, base + "/instances/i" + i
-          + "/records?timeout=0", null, "application/vnd.kafka.binary.v2+json", null), 200);
+          + "/records?timeout=50", null, "application/vnd.kafka.binary.v2+json", null), 200);
       idleRow(proxy, idle, "proxy with " + n + " idle consumer instances (assigned, read once)", n, used);
       if (System.getenv("BENCH_HISTOGRAM") != null) {
         // Diagnostics: where the heap of the idle instances goes.
