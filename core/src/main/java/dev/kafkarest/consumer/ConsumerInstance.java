@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One v2 consumer instance: a {@code KafkaConsumer} plus the records fetched but not yet returned. Every call
  * runs on the instance's {@link SerialExecutor}, so the consumer is used by one thread at a time, and a waiting
- * read holds no thread: it polls with a zero timeout and reschedules itself on the timer.
+ * read holds no thread: it polls with a zero timeout and reschedules itself on the timer (only while records
+ * flow does a poll on a pool thread wait, for {@link #FETCH_WAIT} at most).
  *
  * <p>Offsets: Kafka's own auto-commit is off, because it would commit records we fetched but never returned.
  * The instance tracks what it has returned and commits that: on request, and, when the client asked for
@@ -279,7 +280,7 @@ public final class ConsumerInstance {
     result.whenComplete((r, e) -> deadline.cancel(false)); // else the timer would hold the records until it fires
     // The first step never blocks (poll(0)): when the instance is idle it runs on the caller's thread, so records
     // that are already fetched are answered with no thread hand-off at all; waiting goes on via the timer.
-    if (!executor.tryRunInline(() -> step(op))) {
+    if (!executor.tryRunInline(() -> step(op, false))) {
       submitStep(op);
     }
     return answer;
@@ -300,13 +301,14 @@ public final class ConsumerInstance {
 
   private void submitStep(ReadOperation op) {
     try {
-      executor.execute(() -> step(op));
+      executor.execute(() -> step(op, true));
     } catch (RuntimeException e) {
       op.result.completeExceptionally(Errors.unavailable("The proxy is shutting down."));
     }
   }
 
-  private void step(ReadOperation op) {
+  /** One attempt to answer a read; {@code onPool}: whether the poll may wait (never on the caller's thread). */
+  private void step(ReadOperation op, boolean onPool) {
     if (op.result.isDone()) {
       return;
     }
@@ -318,7 +320,7 @@ public final class ConsumerInstance {
       ReadLimits limits = op.limits;
       autoCommitIfDue();
       // Also when enough is buffered: whatever has arrived since goes into the same answer.
-      drain(Math.min(limits.maxBytes(), bufferLimitBytes));
+      drain(Math.min(limits.maxBytes(), bufferLimitBytes), onPool);
       long remainingMs = (op.deadline - System.nanoTime()) / 1_000_000;
       if (enoughBuffered(limits) || remainingMs <= 0) {
         finish(op);
@@ -335,14 +337,15 @@ public final class ConsumerInstance {
   }
 
   /**
-   * Moves everything the consumer has already fetched into the buffer, up to {@code limit} bytes: poll(0) never
-   * waits for the network, so one answer carries as many records as max_bytes allows. The time budget keeps one
-   * busy instance from holding a pool thread. Returns whether any record came.
+   * Moves everything the consumer has already fetched into the buffer, up to {@code limit} bytes, so one answer
+   * carries as many records as max_bytes allows. Polls do not wait for the network, except the first one when
+   * {@code mayWait}, records flow and none is buffered ({@link #FETCH_WAIT}). The time budget keeps one busy
+   * instance from holding a pool thread. Returns whether any record came.
    */
-  private boolean drain(long limit) {
+  private boolean drain(long limit, boolean mayWait) {
     boolean any = false;
     long stepEnd = System.nanoTime() + STEP_BUDGET_NANOS;
-    boolean wait = buffer.isEmpty() && flowing();
+    boolean wait = mayWait && buffer.isEmpty() && flowing();
     while (bufferedBytes < limit) {
       ConsumerRecords<byte[], byte[]> records = consumer().poll(wait ? FETCH_WAIT : Duration.ZERO);
       wait = false;
@@ -385,7 +388,7 @@ public final class ConsumerInstance {
       return;
     }
     try {
-      int empty = drain(bufferLimitBytes) ? 0 : emptyPolls + 1;
+      int empty = drain(bufferLimitBytes, true) ? 0 : emptyPolls + 1;
       if (empty >= PREFETCH_POLLS || bufferedBytes >= lastAnswerBytes) {
         prefetching = false;
         return;
