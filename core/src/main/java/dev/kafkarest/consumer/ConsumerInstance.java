@@ -77,8 +77,11 @@ public final class ConsumerInstance {
   private final ConsumerSettings settings;
   private final RecordFormat format;
   private final Supplier<Consumer<byte[], byte[]>> consumerFactory;
-  /** Created at the first call that needs it (on the executor): an instance nobody uses costs a few KiB, not ~90. */
-  private Consumer<byte[], byte[]> consumer;
+  /**
+   * Created at the first call that needs it (on the executor): an instance nobody uses costs a few KiB, not ~90.
+   * Volatile for close(), which runs on the caller's thread when the pool is already shut down.
+   */
+  private volatile Consumer<byte[], byte[]> consumer;
   private final SerialExecutor executor;
   private final ScheduledExecutorService timer;
   private final java.time.Clock clock;
