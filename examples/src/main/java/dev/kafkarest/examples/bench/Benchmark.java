@@ -46,10 +46,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code KafkaRestServlet} under {@code /kafka}) runs in a child JVM so that its resident memory, threads and CPU
  * can be read from /proc. Options: {@code --quick} (under two minutes) or {@code --full}; {@code --only=produce,
  * latency,consume,idle}; {@code --proxy-opts="-Xmx512m ..."}; {@code --set key=value} (proxy setting, repeatable);
- * {@code --proxy-warmup=SECONDS} (before produce, and each side before consume); {@code --jfr} (a flight recording of the proxy in the output directory);
- * {@code --profile[=event]} (an async-profiler flame graph of each measured window, {@code profile-*.html}, event
- * {@code itimer} by default, {@code cpu} where perf events are allowed; {@code --profile-output=collapsed} for folded stacks instead);
- * {@code --out=dir}.
+ * {@code --proxy-warmup=SECONDS} (before produce, and each side before consume); {@code --jfr} (a flight
+ * recording of the proxy in the output directory); {@code --profile[=event]} (an async-profiler flame graph of
+ * each measured window, {@code profile-*.html}; event {@code itimer} by default, {@code cpu} where perf events
+ * are allowed; {@code --profile-output=collapsed} for folded stacks instead); {@code --out=dir}.
  * Writes the table to stdout and {@code results.json} (one object per scenario) to {@code examples/target/bench}.
  */
 public final class Benchmark {
@@ -89,6 +89,7 @@ public final class Benchmark {
   private final Path out;
   private final boolean jfr;
   private final String profileEvent;
+  private final String profileOutput;
   private final List<Map<String, Object>> rows = new ArrayList<>();
   private final List<String> verdicts = new ArrayList<>();
   private String bootstrap;
@@ -98,7 +99,7 @@ public final class Benchmark {
   private static String[] formats = {"binary", "json"};
 
   private Benchmark(Mode mode, Set<String> only, List<String> proxyOpts, List<String> proxySettings, Path out,
-                    boolean jfr, String profileEvent) {
+                    boolean jfr, String profileEvent, String profileOutput) {
     this.mode = mode;
     this.only = only;
     this.proxyOpts = proxyOpts;
@@ -106,6 +107,7 @@ public final class Benchmark {
     this.out = out;
     this.jfr = jfr;
     this.profileEvent = profileEvent;
+    this.profileOutput = profileOutput;
   }
 
   public static void main(String[] args) throws Exception {
@@ -118,6 +120,7 @@ public final class Benchmark {
         : Path.of("target", "bench");
     boolean jfr = false;
     String profileEvent = null;
+    String profileOutput = "html";
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--quick")) {
@@ -150,13 +153,13 @@ public final class Benchmark {
       } else if (a.startsWith("--profile=")) {
         profileEvent = a.substring(10);
       } else if (a.startsWith("--profile-output=")) {
-        WindowProfiler.output = a.substring(17);
+        profileOutput = a.substring(17);
       } else {
         System.err.println("Unknown option " + a + "; see the class comment.");
         System.exit(2);
       }
     }
-    new Benchmark(mode, only, proxyOpts, settings, out, jfr, profileEvent).run();
+    new Benchmark(mode, only, proxyOpts, settings, out, jfr, profileEvent, profileOutput).run();
     System.exit(0);
   }
 
@@ -213,7 +216,9 @@ public final class Benchmark {
   }
 
   private Sampler sampler(ProxyProcess proxy, String label) {
-    return new Sampler(proxy, profileEvent == null ? null : new WindowProfiler(proxy, profileEvent, out), label);
+    WindowProfiler profiler = profileEvent == null ? null
+        : new WindowProfiler(proxy, profileEvent, profileOutput, out);
+    return new Sampler(proxy, profiler, label);
   }
 
   private ProxyProcess startProxy() throws IOException {

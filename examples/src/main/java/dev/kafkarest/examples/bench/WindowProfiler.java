@@ -12,15 +12,16 @@ import java.nio.file.Path;
  * and start-up stay out of the picture.
  */
 final class WindowProfiler {
-  /** The file type, which async-profiler follows: html (a flame graph) or collapsed (folded stacks). */
-  static String output = "html";
   private final ProxyProcess proxy;
   private final String event;
+  /** The file type, which async-profiler follows: html (a flame graph) or collapsed (folded stacks). */
+  private final String output;
   private final Path dir;
 
-  WindowProfiler(ProxyProcess proxy, String event, Path dir) {
+  WindowProfiler(ProxyProcess proxy, String event, String output, Path dir) {
     this.proxy = proxy;
     this.event = event;
+    this.output = output;
     this.dir = dir;
   }
 
