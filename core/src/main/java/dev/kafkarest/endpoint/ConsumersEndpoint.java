@@ -152,12 +152,27 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
           + MAX_REQUEST_TIMEOUT_MS);
     }
     String reset = body.scalarText("auto.offset.reset");
-    if (reset != null && !OFFSET_RESET.matcher(reset).matches()) {
+    if (reset != null && !validOffsetReset(reset)) {
       throw Errors.invalidConsumerConfig("Invalid value " + Errors.quote(reset)
           + " for configuration auto.offset.reset: must be earliest, latest, none or by_duration:<ISO-8601>");
     }
     return new ConsumerSettings(name, format, reset, autoCommit,
         minBytes == null ? -1 : minBytes, timeout);
+  }
+
+  /** As Kafka's own validator: one of the names, or by_duration: with a non-negative ISO-8601 duration. */
+  private static boolean validOffsetReset(String reset) {
+    if (!OFFSET_RESET.matcher(reset).matches()) {
+      return false;
+    }
+    if (!reset.regionMatches(true, 0, "by_duration:", 0, 12)) {
+      return true;
+    }
+    try {
+      return !java.time.Duration.parse(reset.substring(12)).isNegative();
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
   }
 
   private static String encode(String segment) {
