@@ -75,6 +75,13 @@ class ConsumersTest {
     return r.json().get("instance_id").asText();
   }
 
+  /** A new instance in the group, subscribed to the topic and reading it from the beginning; returns its path. */
+  private static String subscribedFromEarliest(String group, String topic) {
+    String path = instancePath(group, create(calls, group, "{\"auto.offset.reset\":\"earliest\"}"));
+    calls.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
+    return path;
+  }
+
   private static void produceBinary(String topic, int partition, String... values) {
     StringBuilder body = new StringBuilder("{\"records\":[");
     for (int i = 0; i < values.length; i++) {
@@ -347,8 +354,7 @@ class ConsumersTest {
     }
     produceBinary(topic, 0, values);
     String group = group();
-    String path = instancePath(group, create(calls, group, "{\"auto.offset.reset\":\"earliest\"}"));
-    calls.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
+    String path = subscribedFromEarliest(group, topic);
     List<JsonNode> all = new ArrayList<>();
     long deadline = System.currentTimeMillis() + 20_000;
     while (all.size() < 10 && System.currentTimeMillis() < deadline) {
@@ -435,8 +441,7 @@ class ConsumersTest {
     String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
     produceBinary(topic, 0, "x", "y", "z");
     String group = group();
-    String path = instancePath(group, create(calls, group, "{\"auto.offset.reset\":\"earliest\"}"));
-    calls.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
+    String path = subscribedFromEarliest(group, topic);
     List<CompletableFuture<Reply>> replies = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       int n = i;
@@ -575,8 +580,7 @@ class ConsumersTest {
     String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
     produceBinary(topic, 0, "a", "b", "c");
     String group = group();
-    String path = instancePath(group, create(calls, group, "{\"auto.offset.reset\":\"earliest\"}"));
-    calls.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
+    String path = subscribedFromEarliest(group, topic);
     assertEquals(3, readRecords(calls, path, MediaTypes.BINARY_V2, 3).size());
     assertEquals(200, calls.post(path + "/offsets", V2,
         "{\"offsets\":[{\"topic\":\"" + topic + "\",\"partition\":0,\"offset\":999}]}").status());
