@@ -256,6 +256,7 @@ public final class Benchmark {
               sampler);
           row.put("native_records_per_s", round(nat));
           row.put("ratio", round3(r.recordsPerSecond() / nat));
+          row.put("native_machine_cpu_pct", round1(n.machineCpuPct()));
           row.put("native_p50_ms", round3(n.percentileMs(50)));
           row.put("native_p99_ms", round3(n.percentileMs(99)));
           row.put("ratio_vs_unbounded", round3(r.recordsPerSecond() / unbounded));
@@ -470,6 +471,8 @@ public final class Benchmark {
     row.put("native_seconds", round3(nativeSeconds));
     sampler.into(row, proxySeconds);
     row.put("client_cpu_pct", round1(clientCpu / proxySeconds * 100));
+    row.put("machine_cpu_pct", round1(px[4] / proxySeconds * 100));
+    row.put("native_machine_cpu_pct", round1(nat[2] / nativeSeconds * 100));
     progress(row);
     List<double[]> rounds = new ArrayList<>();
     for (int i = 0; i < mode.rounds; i++) {
@@ -481,7 +484,7 @@ public final class Benchmark {
         + " records, median of " + mode.rounds + " alternating rounds", rounds);
   }
 
-  /** Reads n records from the beginning with a fresh group; returns {records, seconds}. */
+  /** Reads n records from the beginning with a fresh group; returns {records, seconds, machine busy CPU s}. */
   private double[] nativeConsume(List<TopicPartition> partitions, int n) {
     Map<String, Object> props = new HashMap<>();
     props.put("bootstrap.servers", bootstrap);
@@ -493,17 +496,21 @@ public final class Benchmark {
         new ByteArrayDeserializer())) {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
+      double busy0 = machineBusySeconds();
       long start = System.nanoTime();
       long deadline = start + 120_000_000_000L;
       while (count < n && System.nanoTime() < deadline) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
         count += records.count();
       }
-      return new double[] {count, (System.nanoTime() - start) / 1e9};
+      return new double[] {count, (System.nanoTime() - start) / 1e9, machineBusySeconds() - busy0};
     }
   }
 
-  /** One proxy consumer instance reads n records from the beginning; returns {records, seconds, GETs, client CPU s}. */
+  /**
+   * One proxy consumer instance reads n records from the beginning; returns {records, seconds, GETs, client CPU s,
+   * machine busy CPU s}.
+   */
   private double[] proxyConsume(ProxyProcess proxy, List<TopicPartition> partitions, String name, int n,
                                 Sampler sampler) throws IOException {
     String group = "bench-proxy-" + System.nanoTime();
@@ -527,6 +534,7 @@ public final class Benchmark {
       if (sampler != null) {
         sampler.at(true);
       }
+      double busy0 = machineBusySeconds();
       long start = System.nanoTime();
       long deadline = start + 120_000_000_000L;
       while (count < n && System.nanoTime() < deadline) {
@@ -543,12 +551,13 @@ public final class Benchmark {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      double busy = machineBusySeconds() - busy0;
       if (sampler != null) {
         sampler.at(false);
       }
       double cpu = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
       check(c, HttpConn.request("DELETE", proxy.port, base, null, V2, null), 204);
-      return new double[] {count, seconds, gets, cpu};
+      return new double[] {count, seconds, gets, cpu, busy};
     }
   }
 
@@ -712,6 +721,7 @@ public final class Benchmark {
     row.put("p99_ms", round3(r.percentileMs(99)));
     sampler.into(row, r.seconds());
     row.put("client_cpu_pct", round1(r.clientCpuSeconds() / r.seconds() * 100));
+    row.put("machine_cpu_pct", round1(r.machineCpuPct()));
     if (r.errors() > 0) {
       row.put("errors", r.errors());
       row.put("first_error", r.firstError());
@@ -774,6 +784,22 @@ public final class Benchmark {
     run.put("seconds", round1(totalSeconds));
     run.put("targets", verdicts);
     json.writeValue(out.resolve("run.json").toFile(), run);
+  }
+
+  /** CPU time all cores spent busy since boot (user, nice, system, irq, softirq, steal), from /proc/stat. */
+  static double machineBusySeconds() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      for (int i = 1; i < f.length && i <= 8; i++) {
+        if (i != 4 && i != 5) { // idle and iowait
+          busy += Long.parseLong(f[i]);
+        }
+      }
+      return busy / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
   }
 
   private static String cpuModel() {

@@ -27,10 +27,15 @@ final class Load {
     void at(boolean start);
   }
 
-  record Result(long records, double seconds, long[] latenciesNanos, double clientCpuSeconds, long errors,
-                String firstError) {
+  record Result(long records, double seconds, long[] latenciesNanos, double clientCpuSeconds,
+                double machineCpuSeconds, long errors, String firstError) {
     double recordsPerSecond() {
       return records / seconds;
+    }
+
+    /** The whole machine's busy CPU during the measured window, in per cent of one core. */
+    double machineCpuPct() {
+      return machineCpuSeconds / seconds * 100;
     }
 
     double percentileMs(double p) {
@@ -114,10 +119,14 @@ final class Load {
       workers.add(w);
       w.start();
     }
+    sleepUntil(warm);
     if (probe != null) {
-      sleepUntil(warm);
       probe.at(true);
-      sleepUntil(end);
+    }
+    double busyStart = Benchmark.machineBusySeconds();
+    sleepUntil(end);
+    double busy = Benchmark.machineBusySeconds() - busyStart;
+    if (probe != null) {
       probe.at(false);
     }
     done.await();
@@ -144,7 +153,7 @@ final class Load {
     }
     Arrays.sort(all);
     double seconds = Math.max(finish, end) - warm;
-    return new Result(total, seconds / 1e9, all, cpuTotal, errorCount, firstError.get());
+    return new Result(total, seconds / 1e9, all, cpuTotal, busy, errorCount, firstError.get());
   }
 
   static void sleepUntil(long nanoTime) {
