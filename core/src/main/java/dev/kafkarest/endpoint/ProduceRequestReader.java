@@ -3,6 +3,7 @@ package dev.kafkarest.endpoint;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.kafkarest.error.Errors;
+import dev.kafkarest.format.EmbeddedFormat;
 import dev.kafkarest.format.RecordFormat;
 import dev.kafkarest.format.SchemaSelection;
 import dev.kafkarest.http.Json;
@@ -32,7 +33,18 @@ final class ProduceRequestReader {
   }
 
   ParsedRequest read(InputStream body) throws IOException {
-    try (JsonParser p = Json.MAPPER.createParser(body)) {
+    if (format.format() == EmbeddedFormat.BINARY) {
+      // A binary body is mostly base64: read it whole, try the byte-level fast path, else parse the same bytes.
+      byte[] bytes = body.readAllBytes();
+      ParsedRequest plain = BinaryBatchScanner.scan(bytes, maxRecords);
+      return plain != null ? plain : parse(Json.MAPPER.createParser(bytes));
+    }
+    return parse(Json.MAPPER.createParser(body));
+  }
+
+  /** The general reader, for any format and any body. */
+  ParsedRequest parse(JsonParser parser) throws IOException {
+    try (JsonParser p = parser) {
       JsonToken first = p.nextToken();
       if (first == null || first == JsonToken.VALUE_NULL) {
         throw Errors.unprocessable("Request body is empty. Data is required.");
