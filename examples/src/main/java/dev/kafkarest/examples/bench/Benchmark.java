@@ -168,6 +168,9 @@ public final class Benchmark {
     Files.createDirectories(out);
     System.out.printf("kafka-rest benchmark (%s): %d cores, Java %s, %s%n", mode.name,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("os.name"));
+    if (only.contains("produce") || only.contains("consume")) {
+      loopback();
+    }
     try (EmbeddedKafka kafka = new EmbeddedKafka(Map.of("log.retention.check.interval.ms", "5000",
         "log.segment.delete.delay.ms", "1000"))) {
       bootstrap = kafka.bootstrapServers();
@@ -198,6 +201,15 @@ public final class Benchmark {
   }
 
   // ---- setup ----
+
+  /** Raw loopback TCP on the idle machine, before the broker starts: the ceiling for bytes moved by anyone. */
+  private void loopback() throws Exception {
+    Loopback.mibPerSecond(512L << 20); // warm-up
+    double mib = Loopback.mibPerSecond(mode.name.equals("quick") ? 1L << 30 : 4L << 30);
+    Map<String, Object> row = row("loopback TCP 127.0.0.1, 1 writer thread + 1 reader thread, idle machine");
+    row.put("mib_per_s", round1(mib));
+    progress(row);
+  }
 
   private void createTopics() throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -279,17 +291,23 @@ public final class Benchmark {
     byte[] request = produceRequest(proxy, "binary", batch);
     List<double[]> rounds = new ArrayList<>();
     for (int i = 0; i < mode.rounds; i++) {
-      double nat = Load.run(conns, mode.warmupMs, mode.measureMs, NoState::new,
-          s -> sendBatch(producer, value, batch), null).recordsPerSecond();
-      double px = Load.run(conns, mode.warmupMs, mode.measureMs, () -> new HttpConn(proxy.port),
-          c -> produceOnce(c, request, batch), null).recordsPerSecond();
-      rounds.add(new double[] {px, nat});
+      Load.Result nat = Load.run(conns, mode.warmupMs, mode.measureMs, NoState::new,
+          s -> sendBatch(producer, value, batch), null);
+      Load.Result px = Load.run(conns, mode.warmupMs, mode.measureMs, () -> new HttpConn(proxy.port),
+          c -> produceOnce(c, request, batch), null);
+      rounds.add(new double[] {px.recordsPerSecond(), nat.recordsPerSecond(), px.machineCpuSeconds() / px.records(),
+          nat.machineCpuSeconds() / nat.records()});
     }
     judged("Produce binary batch=100 conns=4 >= 0.8x native", "produce binary batch=100 conns=4, median of "
         + mode.rounds + " alternating rounds", rounds);
   }
 
-  /** A row and a verdict from {proxy, native} rates of alternating rounds: the round with the median ratio. */
+  /**
+   * A row and a verdict from alternating rounds of {proxy rate, native rate, proxy machine CPU s per record, native
+   * machine CPU s per record}: the round with the median ratio. The CPU figures count the whole machine (broker,
+   * load and proxy), so {@code cpu_bound_ratio}, native over proxy CPU per record, is the ratio both sides would
+   * reach if each used every core: the ceiling on a machine where they all share the cores.
+   */
   private void judged(String target, String scenario, List<double[]> rounds) {
     List<double[]> byRatio = new ArrayList<>(rounds);
     byRatio.sort(java.util.Comparator.comparingDouble(r -> r[0] / r[1]));
@@ -299,6 +317,10 @@ public final class Benchmark {
     row.put("native_records_per_s", round(median[1]));
     row.put("ratio", round3(median[0] / median[1]));
     row.put("ratios", byRatio.stream().map(r -> round3(r[0] / r[1])).toList());
+    row.put("machine_cpu_us_per_record", round3(median[2] * 1e6));
+    row.put("native_machine_cpu_us_per_record", round3(median[3] * 1e6));
+    row.put("cpu_bound_ratio", round3(median[3] / median[2]));
+    row.put("cpu_bound_ratios", byRatio.stream().map(r -> round3(r[3] / r[2])).toList());
     progress(row);
     verdict(target + " (median of " + rounds.size() + ")", median[0] / median[1] >= 0.8,
         String.format(Locale.ROOT, "%.0f vs %.0f records/s = %.2fx; ratios of the rounds %s", median[0],
@@ -478,7 +500,8 @@ public final class Benchmark {
     for (int i = 0; i < mode.rounds; i++) {
       double[] natRound = nativeConsume(partitions, n);
       double[] pxRound = proxyConsume(proxy, partitions, "round" + i, n, null);
-      rounds.add(new double[] {pxRound[0] / pxRound[1], natRound[0] / natRound[1]});
+      rounds.add(new double[] {pxRound[0] / pxRound[1], natRound[0] / natRound[1], pxRound[4] / pxRound[0],
+          natRound[2] / natRound[0]});
     }
     judged("Consume >= 0.8x native consumer records/s (one instance)", "consume binary, 1 instance, " + n
         + " records, median of " + mode.rounds + " alternating rounds", rounds);
