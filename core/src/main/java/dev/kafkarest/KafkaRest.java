@@ -133,23 +133,14 @@ public final class KafkaRest implements AutoCloseable {
     if (!route.consumes().contains(MediaTypes.essence(contentType))) {
       throw Errors.unsupportedMediaType();
     }
-    long declared = request.header("Content-Length").map(KafkaRest::parseLength).orElse(-1L);
-    if (declared > requestMaxBytes) {
+    if (request.contentLength() > requestMaxBytes) {
       throw Errors.requestTooLarge(requestMaxBytes);
-    }
-  }
-
-  private static long parseLength(String value) {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 
   private static boolean hasBody(RestRequest request) {
     return request.header("Transfer-Encoding").isPresent()
-        || request.header("Content-Length").map(KafkaRest::parseLength).orElse(0L) > 0;
+        || request.contentLength() > 0;
   }
 
   private static String negotiate(RestRequest request, Router.Route route) {

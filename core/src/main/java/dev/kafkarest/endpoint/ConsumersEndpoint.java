@@ -374,7 +374,7 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
       }
       g.writeEndArray();
     }
-    target.flush(); // the generator leaves the stream open, so a coalescing buffer is flushed here
+    target.flush(); // Jackson passes its flush on by default; the coalescing buffer must not depend on that
   }
 
   private static RestResponse noContent() {

@@ -54,7 +54,8 @@ public final class ProduceEndpoint implements Endpoint {
     EmbeddedFormat embedded = req.header("Content-Type").flatMap(EmbeddedFormat::fromMediaType)
         .orElseThrow(Errors::unsupportedMediaType);
     RecordFormat format = formats.get(embedded);
-    ProduceRequestReader.ParsedRequest parsed = new ProduceRequestReader(format, maxRecords).read(req.body());
+    ProduceRequestReader.ParsedRequest parsed = new ProduceRequestReader(format, maxRecords)
+        .read(req.body(), req.contentLength());
     return format.encoder(topic, parsed.schemas())
         .thenCompose(encoder -> send(topic, pathPartition, parsed.records(), encoder));
   }

@@ -24,6 +24,9 @@ final class ProduceRequestReader {
 
   record ParsedRequest(SchemaSelection schemas, List<ParsedRecord> records) {}
 
+  /** Fast-path bodies are held twice (bytes and a Latin-1 view) while read: at most 2 MiB per request. */
+  static final int FAST_PATH_MAX_BYTES = 1 << 20;
+
   private final RecordFormat format;
   private final int maxRecords;
 
@@ -32,9 +35,13 @@ final class ProduceRequestReader {
     this.maxRecords = maxRecords;
   }
 
-  ParsedRequest read(InputStream body) throws IOException {
-    if (format.format() == EmbeddedFormat.BINARY) {
-      // A binary body is mostly base64: read it whole, try the byte-level fast path, else parse the same bytes.
+  /**
+   * Reads a body of {@code declaredLength} bytes (-1: unknown). A binary body of known, moderate size (a batch
+   * of a few hundred 1 KiB records) is read whole for the byte-level fast path; anything else streams through
+   * Jackson, so a large body is never held twice.
+   */
+  ParsedRequest read(InputStream body, long declaredLength) throws IOException {
+    if (format.format() == EmbeddedFormat.BINARY && declaredLength > 0 && declaredLength <= FAST_PATH_MAX_BYTES) {
       byte[] bytes = body.readAllBytes();
       ParsedRequest plain = BinaryBatchScanner.scan(bytes, maxRecords);
       return plain != null ? plain : parse(Json.MAPPER.createParser(bytes));

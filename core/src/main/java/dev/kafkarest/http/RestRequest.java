@@ -46,6 +46,15 @@ public record RestRequest(
     return headers.first(name);
   }
 
+  /** The declared Content-Length, or -1 when there is none (or it is not a number). */
+  public long contentLength() {
+    try {
+      return header("Content-Length").map(v -> Long.parseLong(v.trim())).orElse(-1L);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   public static Builder builder(String method, String path) {
     return new Builder(method, path);
   }
