@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -120,11 +121,10 @@ class ConsumersTest {
     }
   }
 
-  @Test
-  void theKafkaConsumerIsBuiltAtTheFirstCallWhileBadSettingsStillFailTheCreate() {
-    AtomicInteger built = new AtomicInteger();
+  /** Kafka clients as usual, with each instance's consumer passed through {@code wrap} when it is built. */
+  private static KafkaClients withConsumers(UnaryOperator<Consumer<byte[], byte[]>> wrap) {
     KafkaClients standard = KafkaClients.standard();
-    KafkaClients counting = new KafkaClients() {
+    return new KafkaClients() {
       @Override
       public Producer<byte[], byte[]> producer(Map<String, Object> properties) {
         return standard.producer(properties);
@@ -132,8 +132,7 @@ class ConsumersTest {
 
       @Override
       public Consumer<byte[], byte[]> consumer(Map<String, Object> properties) {
-        built.incrementAndGet();
-        return standard.consumer(properties);
+        return wrap.apply(standard.consumer(properties));
       }
 
       @Override
@@ -141,6 +140,62 @@ class ConsumersTest {
         return standard.admin(properties);
       }
     };
+  }
+
+  /**
+   * A Kafka consumer call can block (a rebalance commits inside poll), so a read must never make one on the
+   * caller's (container) thread: only records already buffered are answered there.
+   */
+  @Test
+  void readsNeverCallTheKafkaConsumerOnTheCallersThread() {
+    Thread caller = Thread.currentThread();
+    java.util.Set<String> onCaller = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    KafkaClients watched = withConsumers(real -> {
+      @SuppressWarnings("unchecked")
+      Consumer<byte[], byte[]> proxy = (Consumer<byte[], byte[]>) java.lang.reflect.Proxy.newProxyInstance(
+          Consumer.class.getClassLoader(), new Class<?>[] {Consumer.class}, (self, method, args) -> {
+            if (Thread.currentThread() == caller) {
+              onCaller.add(method.getName());
+            }
+            try {
+              return method.invoke(real, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      return proxy;
+    });
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    produceBinary(topic, 0, "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9");
+    try (KafkaRest watchedRest = KafkaRest.builder(config().build()).clients(watched).build()) {
+      DirectCalls c = new DirectCalls(watchedRest);
+      String group = group();
+      String path = instancePath(group,
+          create(c, group, "{\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}"));
+      assertEquals(204, c.post(path + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());
+      // Small answers, so that later reads find records buffered and are answered on this thread.
+      List<String> values = new ArrayList<>();
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (values.size() < 10 && System.currentTimeMillis() < deadline) {
+        Reply r = c.call("GET", path + "/records?timeout=500&max_bytes=20", null, null,
+            "Accept", MediaTypes.BINARY_V2);
+        assertEquals(200, r.status(), r.body());
+        r.json().forEach(n -> values.add(new String(Base64.getDecoder().decode(n.get("value").asText()),
+            StandardCharsets.UTF_8)));
+      }
+      assertEquals(List.of("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"), values);
+      assertEquals(204, c.call("DELETE", path, null, null).status());
+      assertTrue(onCaller.isEmpty(), "Kafka consumer calls on the caller's thread: " + onCaller);
+    }
+  }
+
+  @Test
+  void theKafkaConsumerIsBuiltAtTheFirstCallWhileBadSettingsStillFailTheCreate() {
+    AtomicInteger built = new AtomicInteger();
+    KafkaClients counting = withConsumers(consumer -> {
+      built.incrementAndGet();
+      return consumer;
+    });
     String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
     try (KafkaRest lazy = KafkaRest.builder(config().build()).clients(counting).build()) {
       DirectCalls c = new DirectCalls(lazy);

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * One v2 consumer instance: a {@code KafkaConsumer} plus the records fetched but not yet returned. Every call
  * runs on the instance's {@link SerialExecutor}, so the consumer is used by one thread at a time, and a waiting
  * read holds no thread: it polls with a zero timeout and reschedules itself on the timer (only while records
- * flow does a poll on a pool thread wait, for {@link #FETCH_WAIT} at most).
+ * flow does a poll on a pool thread wait, for {@link #FETCH_WAIT} at most). The Kafka consumer is only ever
+ * used on pool threads; a caller's thread at most takes records that are already buffered.
  *
  * <p>Offsets: Kafka's own auto-commit is off, because it would commit records we fetched but never returned.
  * The instance tracks what it has returned and commits that: on request, and, when the client asked for
@@ -281,9 +282,9 @@ public final class ConsumerInstance {
     var deadline = timer.schedule(() -> result.complete(List.of()), limits.timeoutMs() + READ_MARGIN_MS,
         TimeUnit.MILLISECONDS);
     result.whenComplete((r, e) -> deadline.cancel(false)); // else the timer would hold the records until it fires
-    // The first step never blocks (poll(0)): when the instance is idle it runs on the caller's thread, so records
-    // that are already fetched are answered with no thread hand-off at all; waiting goes on via the timer.
-    if (!executor.tryRunInline(() -> step(op, false))) {
+    // When the instance is idle and enough records are already buffered (the prefetch took them), the answer is
+    // made on the caller's thread with no hand-off; anything that needs the Kafka consumer goes to the pool.
+    if (!executor.tryRunInline(() -> answerFromBuffer(op))) {
       submitStep(op);
     }
     return answer;
@@ -304,14 +305,32 @@ public final class ConsumerInstance {
 
   private void submitStep(ReadOperation op) {
     try {
-      executor.execute(() -> step(op, true));
+      executor.execute(() -> step(op));
     } catch (RuntimeException e) {
       op.result.completeExceptionally(Errors.unavailable("The proxy is shutting down."));
     }
   }
 
-  /** One attempt to answer a read; {@code onPool}: whether the poll may wait (never on the caller's thread). */
-  private void step(ReadOperation op, boolean onPool) {
+  /**
+   * The first attempt, on the caller's (container) thread: answers from the buffer alone. It never touches the
+   * Kafka consumer, whose poll can block (a rebalance commits in it, and building the consumer resolves names), so
+   * a container thread is never held by Kafka; measured on the benchmark, it also answers 0.1-0.8 ms sooner than
+   * a poll(0) here did, which in the steady state brought nothing the prefetch had not already taken.
+   */
+  private void answerFromBuffer(ReadOperation op) {
+    if (!closed && !op.result.isDone() && enoughBuffered(op.limits)) {
+      try {
+        finish(op);
+      } catch (RuntimeException e) {
+        op.result.completeExceptionally(translate(e));
+      }
+    } else {
+      submitStep(op);
+    }
+  }
+
+  /** One attempt to answer a read, on a pool thread: takes what the consumer has fetched, then answers or waits. */
+  private void step(ReadOperation op) {
     if (op.result.isDone()) {
       return;
     }
@@ -323,7 +342,7 @@ public final class ConsumerInstance {
       ReadLimits limits = op.limits;
       autoCommitIfDue();
       // Also when enough is buffered: whatever has arrived since goes into the same answer.
-      drain(Math.min(limits.maxBytes(), bufferLimitBytes), onPool);
+      drain(Math.min(limits.maxBytes(), bufferLimitBytes));
       long remainingMs = (op.deadline - System.nanoTime()) / 1_000_000;
       if (enoughBuffered(limits) || remainingMs <= 0) {
         finish(op);
@@ -342,13 +361,13 @@ public final class ConsumerInstance {
   /**
    * Moves everything the consumer has already fetched into the buffer, up to {@code limit} bytes, so one answer
    * carries as many records as max_bytes allows. Polls do not wait for the network, except the first one when
-   * {@code mayWait}, records flow and none is buffered ({@link #FETCH_WAIT}). The time budget keeps one busy
+   * records flow and none is buffered ({@link #FETCH_WAIT}). Pool threads only. The time budget keeps one busy
    * instance from holding a pool thread. Returns whether any record came.
    */
-  private boolean drain(long limit, boolean mayWait) {
+  private boolean drain(long limit) {
     boolean any = false;
     long stepEnd = System.nanoTime() + STEP_BUDGET_NANOS;
-    boolean wait = mayWait && buffer.isEmpty() && flowing();
+    boolean wait = buffer.isEmpty() && flowing();
     while (bufferedBytes < limit) {
       ConsumerRecords<byte[], byte[]> records = consumer().poll(wait ? FETCH_WAIT : Duration.ZERO);
       wait = false;
@@ -391,7 +410,7 @@ public final class ConsumerInstance {
       return;
     }
     try {
-      int empty = drain(bufferLimitBytes, true) ? 0 : emptyPolls + 1;
+      int empty = drain(bufferLimitBytes) ? 0 : emptyPolls + 1;
       if (empty >= PREFETCH_POLLS || bufferedBytes >= lastAnswerBytes) {
         prefetching = false;
         return;
