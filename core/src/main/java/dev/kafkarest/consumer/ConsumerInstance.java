@@ -476,8 +476,13 @@ public final class ConsumerInstance {
     }
     if (op.result.complete(decoded)) {
       lastAnswerBytes = bytes;
-      for (ConsumerRecord<byte[], byte[]> r : taken) {
-        returned.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+      // A partition's records come in offset order, in runs: the last of each run is what it has returned so far.
+      for (int i = 0; i < taken.size(); i++) {
+        ConsumerRecord<byte[], byte[]> r = taken.get(i);
+        ConsumerRecord<byte[], byte[]> next = i + 1 < taken.size() ? taken.get(i + 1) : null;
+        if (next == null || next.partition() != r.partition() || !next.topic().equals(r.topic())) {
+          returned.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+        }
       }
       uncommitted |= !taken.isEmpty();
       if (!taken.isEmpty()) {
