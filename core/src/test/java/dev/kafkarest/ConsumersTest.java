@@ -630,6 +630,45 @@ class ConsumersTest {
     calls.call("DELETE", path, null, null);
   }
 
+  /**
+   * Reads answered from the buffer on the caller's thread still auto-commit, while the instance lives on. With an
+   * assignment (no group keep-alive polls), only the reads themselves can commit.
+   */
+  @Test
+  void autoCommitHappensDuringReadsThatAreAnsweredFromTheBuffer() throws Exception {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    produceBinary(topic, 0, "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9");
+    try (KafkaRest committing = KafkaRest.create(config().set("consumer.auto.commit.interval.ms", "1").build());
+         Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+      DirectCalls c = new DirectCalls(committing);
+      String group = group();
+      String path = instancePath(group,
+          create(c, group, "{\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}"));
+      String partition0 = "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}";
+      assertEquals(204, c.post(path + "/assignments", V2, partition0).status());
+      int read = 0;
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (read < 10 && System.currentTimeMillis() < deadline) {
+        Reply r = c.call("GET", path + "/records?timeout=500&max_bytes=20", null, null,
+            "Accept", MediaTypes.BINARY_V2);
+        assertEquals(200, r.status(), r.body());
+        read += r.json().size();
+        Thread.sleep(5); // past auto.commit.interval.ms, so that every answer is due to commit
+      }
+      assertEquals(10, read);
+      // No more reads and no delete: only the commits made during the reads can bring the group to offset 10.
+      org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+      long committed = -1;
+      deadline = System.currentTimeMillis() + 10_000;
+      while (committed < 10 && System.currentTimeMillis() < deadline) {
+        var offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        committed = offsets.containsKey(tp) && offsets.get(tp) != null ? offsets.get(tp).offset() : -1;
+        Thread.sleep(100);
+      }
+      assertEquals(10, committed);
+    }
+  }
+
   @Test
   void autoCommitNeverWritesAnOlderPositionOverTheClientsCommit() throws Exception {
     String topic = Topics.create(SharedKafka.bootstrapServers(), 1);

@@ -486,6 +486,9 @@ public final class ConsumerInstance {
       }
       uncommitted |= !taken.isEmpty();
       if (!taken.isEmpty()) {
+        if (autoCommitDue()) {
+          commitOnPool(); // also when this answer was made on the caller's thread, which must not call Kafka
+        }
         startPrefetch();
       }
     } else {
@@ -618,9 +621,29 @@ public final class ConsumerInstance {
     }
   }
 
+  private boolean autoCommitDue() {
+    return autoCommit() && uncommitted && System.nanoTime() - lastAutoCommitNanos >= autoCommitIntervalMs * 1_000_000;
+  }
+
+  /** Commits on the pool, after the current step: it may run on the caller's thread, which never calls Kafka. */
+  private void commitOnPool() {
+    try {
+      executor.execute(() -> {
+        if (!closed) {
+          try {
+            autoCommitIfDue();
+          } catch (RuntimeException e) {
+            log.debug("Auto-commit of consumer {} failed", id, e);
+          }
+        }
+      });
+    } catch (RuntimeException e) {
+      // the pool is shutting down; close() commits
+    }
+  }
+
   private void autoCommitIfDue() {
-    if (autoCommit() && uncommitted
-        && System.nanoTime() - lastAutoCommitNanos >= autoCommitIntervalMs * 1_000_000) {
+    if (autoCommitDue()) {
       lastAutoCommitNanos = System.nanoTime();
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(returned);
       offsets.keySet().retainAll(consumer().assignment());
