@@ -22,4 +22,9 @@ public interface RecordFormat {
 
   /** Turns a consumed key or value (never null) into its JSON form; throws to fail the read with 40801. */
   DecodedValue decode(String topic, boolean isKey, byte[] data);
+
+  /** Whether {@link #decode} can wait on I/O (a Schema Registry look-up), so must not run on a caller's thread. */
+  default boolean decodeMayWait() {
+    return false;
+  }
 }

@@ -186,6 +186,12 @@ public final class SchemaFormat<S> implements RecordFormat {
     return all;
   }
 
+  /** A writer schema not yet cached is fetched from the registry. */
+  @Override
+  public boolean decodeMayWait() {
+    return true;
+  }
+
   @Override
   public DecodedValue decode(String topic, boolean isKey, byte[] data) {
     ByteBuffer buffer = ByteBuffer.wrap(data);

@@ -1,0 +1,154 @@
+package dev.kafkarest.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kafkarest.format.DecodedValue;
+import dev.kafkarest.format.EmbeddedFormat;
+import dev.kafkarest.format.RecordEncoder;
+import dev.kafkarest.format.RecordFormat;
+import dev.kafkarest.format.SchemaSelection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Threading and commit rules of one instance, against Kafka's {@link MockConsumer} (the real-broker behaviour is
+ * covered by ConsumersTest): what may run on the caller's thread, and that an unconfirmed auto-commit is not
+ * taken as done.
+ */
+class ConsumerInstanceTest {
+  private static final TopicPartition TP = new TopicPartition("t", 0);
+  private static final int RECORDS = 10;
+
+  private final ExecutorService pool = Executors.newFixedThreadPool(2);
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+  @AfterEach
+  void stop() {
+    pool.shutdownNow();
+    timer.shutdownNow();
+  }
+
+  @Test
+  void aFormatThatMayWaitNeverDecodesOnTheCallersThread() throws Exception {
+    assertFalse(decodedOnCaller(false).isEmpty(), "control: a format that cannot wait is answered inline");
+    assertEquals(Set.of(), decodedOnCaller(true));
+  }
+
+  @Test
+  void anAutoCommitThatFailedIsMadeAgainAtClose() throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> synced = new ConcurrentHashMap<>();
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest") {
+      @Override
+      public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                           OffsetCommitCallback callback) {
+        callback.onComplete(offsets, new RetriableException("coordinator moved") {});
+      }
+
+      @Override
+      public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        synced.putAll(offsets);
+        super.commitSync(offsets);
+      }
+    };
+    ConsumerInstance instance = instance(consumer, format(false, null), 1);
+    readAll(instance, consumer);
+    assertEquals(Map.of(), synced, "only (failing) async commits so far");
+    instance.close(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(Map.of(TP, new OffsetAndMetadata(RECORDS)), synced);
+  }
+
+  /** Reads every record from this thread; returns the threads other than pool threads that decoded. */
+  private Set<String> decodedOnCaller(boolean mayWait) throws Exception {
+    Set<String> decodedOn = ConcurrentHashMap.newKeySet();
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    readAll(instance(consumer, format(mayWait, decodedOn), 60_000), consumer);
+    decodedOn.remove("pool");
+    return decodedOn;
+  }
+
+  private ConsumerInstance instance(MockConsumer<byte[], byte[]> consumer, RecordFormat format,
+                                    long autoCommitIntervalMs) {
+    ExecutorService named = pool;
+    return new ConsumerInstance(new ConsumerInstanceId("g", "i"), null,
+        new ConsumerSettings("i", EmbeddedFormat.BINARY, "earliest", true, 0, null), format, () -> consumer,
+        task -> named.execute(() -> {
+          String name = Thread.currentThread().getName();
+          Thread.currentThread().setName("pool");
+          try {
+            task.run();
+          } finally {
+            Thread.currentThread().setName(name);
+          }
+        }), timer, Clock.systemUTC(), 5, autoCommitIntervalMs, 1 << 20);
+  }
+
+  /** Assigns the partition, fills it, and reads it from this thread in answers of one record. */
+  private static void readAll(ConsumerInstance instance, MockConsumer<byte[], byte[]> consumer) throws Exception {
+    instance.assign(List.of(TP)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    consumer.updateBeginningOffsets(new HashMap<>(Map.of(TP, 0L)));
+    instance.seekToBeginning(List.of(TP)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    for (int i = 0; i < RECORDS; i++) {
+      consumer.addRecord(new ConsumerRecord<>(TP.topic(), TP.partition(), i, null, new byte[] {(byte) i}));
+    }
+    int read = 0;
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (read < RECORDS && System.currentTimeMillis() < deadline) {
+      read += instance.read(new ReadLimits(500, 1, 0)).toCompletableFuture().get(10, TimeUnit.SECONDS).size();
+      Thread.sleep(2); // past an auto.commit.interval.ms of 1
+    }
+    assertEquals(RECORDS, read);
+  }
+
+  /** A format that records the thread each decode ran on. */
+  private static RecordFormat format(boolean mayWait, Set<String> decodedOn) {
+    return new RecordFormat() {
+      @Override
+      public EmbeddedFormat format() {
+        return EmbeddedFormat.BINARY;
+      }
+
+      @Override
+      public Object read(com.fasterxml.jackson.core.JsonParser parser) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public CompletionStage<RecordEncoder> encoder(String topic, SchemaSelection schemas) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public DecodedValue decode(String topic, boolean isKey, byte[] data) {
+        if (decodedOn != null) {
+          decodedOn.add(Thread.currentThread().getName());
+        }
+        return out -> out.writeNumber(data[0]);
+      }
+
+      @Override
+      public boolean decodeMayWait() {
+        return mayWait;
+      }
+    };
+  }
+}
