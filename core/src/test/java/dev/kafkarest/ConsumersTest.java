@@ -647,25 +647,33 @@ class ConsumersTest {
       String partition0 = "{\"partitions\":[{\"topic\":\"" + topic + "\",\"partition\":0}]}";
       assertEquals(204, c.post(path + "/assignments", V2, partition0).status());
       int read = 0;
+      int beforeLastAnswer = 0;
       long deadline = System.currentTimeMillis() + 20_000;
       while (read < 10 && System.currentTimeMillis() < deadline) {
         Reply r = c.call("GET", path + "/records?timeout=500&max_bytes=20", null, null,
             "Accept", MediaTypes.BINARY_V2);
         assertEquals(200, r.status(), r.body());
+        if (!r.json().isEmpty()) {
+          beforeLastAnswer = read;
+        }
         read += r.json().size();
         Thread.sleep(5); // past auto.commit.interval.ms, so that every answer is due to commit
       }
       assertEquals(10, read);
-      // No more reads and no delete: only the commits made during the reads can bring the group to offset 10.
+      assertTrue(beforeLastAnswer >= 6, "several answers, so that most were made from the buffer");
+      // No more reads and no delete: only commits made during the reads count. Everything before the last answer
+      // must be committed; the last answer may, as with Kafka's own auto-commit, wait for the next interval (an
+      // answer made on the pool right after that step's commit is not due yet).
       org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
       long committed = -1;
       deadline = System.currentTimeMillis() + 10_000;
-      while (committed < 10 && System.currentTimeMillis() < deadline) {
+      while (committed < beforeLastAnswer && System.currentTimeMillis() < deadline) {
         var offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
         committed = offsets.containsKey(tp) && offsets.get(tp) != null ? offsets.get(tp).offset() : -1;
         Thread.sleep(100);
       }
-      assertEquals(10, committed);
+      assertTrue(committed >= beforeLastAnswer, "committed " + committed + ", returned before the last answer "
+          + beforeLastAnswer);
     }
   }
 
