@@ -68,11 +68,9 @@ final class BinaryBatchScanner {
     if (!symbol('{')) {
       return null;
     }
-    byte[] key = null;
-    byte[] value = null;
+    byte[][] data = new byte[2][]; // key, value
+    boolean[] seen = new boolean[2];
     Integer partition = null;
-    boolean seenKey = false;
-    boolean seenValue = false;
     if (symbol('}')) {
       return new ProduceRequestReader.ParsedRecord(null, null, null);
     }
@@ -81,36 +79,19 @@ final class BinaryBatchScanner {
       if (field == null || !symbol(':')) {
         return null;
       }
-      switch (field) {
-        case "key" -> {
-          if (seenKey) {
-            return null;
-          }
-          seenKey = true;
-          if (!nullLiteral() && (key = base64()) == null) {
-            return null;
-          }
-        }
-        case "value" -> {
-          if (seenValue) {
-            return null;
-          }
-          seenValue = true;
-          if (!nullLiteral() && (value = base64()) == null) {
-            return null;
-          }
-        }
-        case "partition" -> {
-          if (partition != null || (partition = partition()) == null) {
-            return null;
-          }
-        }
-        default -> {
+      if (field.equals("partition")) {
+        if (partition != null || (partition = partition()) == null) {
           return null;
         }
+      } else {
+        int slot = field.equals("key") ? 0 : 1;
+        if (seen[slot] || !nullLiteral() && (data[slot] = base64()) == null) {
+          return null;
+        }
+        seen[slot] = true;
       }
     } while (symbol(','));
-    return symbol('}') ? new ProduceRequestReader.ParsedRecord(key, value, partition) : null;
+    return symbol('}') ? new ProduceRequestReader.ParsedRecord(data[0], data[1], partition) : null;
   }
 
   /** A quoted string of padded base64, decoded; null if it is anything else. */
