@@ -2,8 +2,11 @@ package dev.kafkarest.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kafkarest.error.RestException;
 import dev.kafkarest.format.DecodedValue;
 import dev.kafkarest.format.EmbeddedFormat;
 import dev.kafkarest.format.RecordEncoder;
@@ -77,6 +80,22 @@ class ConsumerInstanceTest {
     assertEquals(Map.of(TP, new OffsetAndMetadata(RECORDS)), synced);
   }
 
+  @Test
+  void dataTooDeeplyNestedToDecodeFailsTheReadAndLosesNothing() throws Exception {
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    RecordFormat deep = format(false, null, 3); // decoding record 3 overflows the stack
+    ConsumerInstance instance = instance(consumer, deep, 60_000);
+    fill(instance, consumer);
+    List<ConsumedRecord> first = read(instance, 1 << 20);
+    assertEquals(List.of(0L, 1L, 2L), first.stream().map(ConsumedRecord::offset).toList(),
+        "the records before the undecodable one go out");
+    for (int attempt = 0; attempt < 2; attempt++) { // it stays first in line, so every read reports it
+      var failure = assertThrows(java.util.concurrent.ExecutionException.class, () -> read(instance, 1 << 20));
+      RestException e = assertInstanceOf(RestException.class, failure.getCause());
+      assertEquals(40801, e.errorCode());
+    }
+  }
+
   /** Reads every record from this thread; returns the threads other than pool threads that decoded. */
   private Set<String> decodedOnCaller(boolean mayWait) throws Exception {
     Set<String> decodedOn = ConcurrentHashMap.newKeySet();
@@ -104,23 +123,37 @@ class ConsumerInstanceTest {
 
   /** Assigns the partition, fills it, and reads it from this thread in answers of one record. */
   private static void readAll(ConsumerInstance instance, MockConsumer<byte[], byte[]> consumer) throws Exception {
+    fill(instance, consumer);
+    int read = 0;
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (read < RECORDS && System.currentTimeMillis() < deadline) {
+      read += read(instance, 1).size();
+      Thread.sleep(2); // past an auto.commit.interval.ms of 1
+    }
+    assertEquals(RECORDS, read);
+  }
+
+  private static void fill(ConsumerInstance instance, MockConsumer<byte[], byte[]> consumer) throws Exception {
     instance.assign(List.of(TP)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     consumer.updateBeginningOffsets(new HashMap<>(Map.of(TP, 0L)));
     instance.seekToBeginning(List.of(TP)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     for (int i = 0; i < RECORDS; i++) {
       consumer.addRecord(new ConsumerRecord<>(TP.topic(), TP.partition(), i, null, new byte[] {(byte) i}));
     }
-    int read = 0;
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (read < RECORDS && System.currentTimeMillis() < deadline) {
-      read += instance.read(new ReadLimits(500, 1, 0)).toCompletableFuture().get(10, TimeUnit.SECONDS).size();
-      Thread.sleep(2); // past an auto.commit.interval.ms of 1
-    }
-    assertEquals(RECORDS, read);
+  }
+
+  /** One read of up to {@code maxBytes}, waiting up to 500 ms for records. */
+  private static List<ConsumedRecord> read(ConsumerInstance instance, long maxBytes) throws Exception {
+    return instance.read(new ReadLimits(500, maxBytes, 0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   /** A format that records the thread each decode ran on. */
   private static RecordFormat format(boolean mayWait, Set<String> decodedOn) {
+    return format(mayWait, decodedOn, -1);
+  }
+
+  /** The same, and decoding the record whose value is {@code overflowAt} throws StackOverflowError. */
+  private static RecordFormat format(boolean mayWait, Set<String> decodedOn, int overflowAt) {
     return new RecordFormat() {
       @Override
       public EmbeddedFormat format() {
@@ -141,6 +174,9 @@ class ConsumerInstanceTest {
       public DecodedValue decode(String topic, boolean isKey, byte[] data) {
         if (decodedOn != null) {
           decodedOn.add(Thread.currentThread().getName());
+        }
+        if (data[0] == overflowAt) {
+          throw new StackOverflowError();
         }
         return out -> out.writeNumber(data[0]);
       }
