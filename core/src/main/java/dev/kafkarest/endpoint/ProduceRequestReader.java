@@ -25,7 +25,7 @@ final class ProduceRequestReader {
   record ParsedRequest(SchemaSelection schemas, List<ParsedRecord> records) {}
 
   /** Fast-path bodies are held twice (bytes and a Latin-1 view) while read: at most 2 MiB per request. */
-  static final int FAST_PATH_MAX_BYTES = 1 << 20;
+  private static final int FAST_PATH_MAX_BYTES = 1 << 20;
 
   private final RecordFormat format;
   private final int maxRecords;

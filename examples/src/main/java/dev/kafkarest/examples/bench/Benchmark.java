@@ -526,14 +526,14 @@ public final class Benchmark {
         new ByteArrayDeserializer())) {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      double busy0 = machineBusySeconds();
+      double busy0 = Load.machineBusySeconds();
       long start = System.nanoTime();
       long deadline = start + 120_000_000_000L;
       while (count < n && System.nanoTime() < deadline) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
         count += records.count();
       }
-      return new double[] {count, (System.nanoTime() - start) / 1e9, machineBusySeconds() - busy0};
+      return new double[] {count, (System.nanoTime() - start) / 1e9, Load.machineBusySeconds() - busy0};
     }
   }
 
@@ -564,7 +564,7 @@ public final class Benchmark {
       if (sampler != null) {
         sampler.at(true);
       }
-      double busy0 = machineBusySeconds();
+      double busy0 = Load.machineBusySeconds();
       long start = System.nanoTime();
       long deadline = start + 120_000_000_000L;
       while (count < n && System.nanoTime() < deadline) {
@@ -581,7 +581,7 @@ public final class Benchmark {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      double busy = machineBusySeconds() - busy0;
+      double busy = Load.machineBusySeconds() - busy0;
       if (sampler != null) {
         sampler.at(false);
       }
@@ -814,22 +814,6 @@ public final class Benchmark {
     run.put("seconds", round1(totalSeconds));
     run.put("targets", verdicts);
     json.writeValue(out.resolve("run.json").toFile(), run);
-  }
-
-  /** CPU time all cores spent busy since boot (user, nice, system, irq, softirq, steal), from /proc/stat. */
-  static double machineBusySeconds() {
-    try {
-      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      long busy = 0;
-      for (int i = 1; i < f.length && i <= 8; i++) {
-        if (i != 4 && i != 5) { // idle and iowait
-          busy += Long.parseLong(f[i]);
-        }
-      }
-      return busy / 100.0;
-    } catch (IOException | RuntimeException e) {
-      return Double.NaN;
-    }
   }
 
   private static String cpuModel() {
