@@ -54,6 +54,7 @@ public final class KafkaRest implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KafkaRest(Builder b) {
+    DependencyFloors.check(); // before anything touches a library that may be too old
     this.config = b.config;
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = ownsScheduler ? newScheduler() : b.scheduler;

@@ -5,6 +5,7 @@ import dev.kafkarest.error.Errors;
 import dev.kafkarest.error.RestException;
 import dev.kafkarest.format.RecordFormat;
 import dev.kafkarest.format.RecordFormats;
+import dev.kafkarest.kafka.ClientVersion;
 import dev.kafkarest.kafka.KafkaClients;
 import java.time.Clock;
 import java.time.Duration;
@@ -136,6 +137,11 @@ public final class ConsumerRegistry implements AutoCloseable {
     // creation (1000 instances, assigned and read once: +383-401 MiB RSS with it, +272 MiB without, in the
     // benchmark). Off unless consumer.metric.reporters names org.apache.kafka.common.metrics.JmxReporter.
     props.put("metric.reporters", "");
+    if (ClientVersion.major() < 4) {
+      // kafka-clients 3.x adds the JmxReporter whatever metric.reporters says, unless this is off (the key is gone
+      // in 4.0, which would warn about it).
+      props.put("auto.include.jmx.reporter", "false");
+    }
     props.putAll(config.consumerProperties());
     props.put("group.id", group);
     // The instance commits what it returned; Kafka's auto-commit would also commit records still buffered here.

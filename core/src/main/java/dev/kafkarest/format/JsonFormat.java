@@ -1,7 +1,9 @@
 package dev.kafkarest.format;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.kafkarest.http.Json;
 import java.io.IOException;
@@ -27,9 +29,52 @@ public final class JsonFormat implements RecordFormat {
     // Copies the value token by token into compact bytes: no tree, numbers kept exactly as written.
     try (ByteArrayBuilder bytes = new ByteArrayBuilder(256);
          JsonGenerator out = Json.MAPPER.getFactory().createGenerator(bytes)) {
-      out.copyCurrentStructureExact(parser);
+      copyExactly(parser, out);
       out.flush();
       return bytes.toByteArray();
+    }
+  }
+
+  /**
+   * Copies the value at the parser's current token, writing numbers as their source text. Jackson 2.21's
+   * {@code copyCurrentStructureExact} does the same; this one runs on every Jackson this library supports.
+   */
+  static void copyExactly(JsonParser parser, JsonGenerator out) throws IOException {
+    int depth = 0;
+    JsonToken token = parser.currentToken();
+    while (true) {
+      switch (token) {
+        case START_OBJECT -> {
+          out.writeStartObject();
+          depth++;
+        }
+        case START_ARRAY -> {
+          out.writeStartArray();
+          depth++;
+        }
+        case END_OBJECT -> {
+          out.writeEndObject();
+          depth--;
+        }
+        case END_ARRAY -> {
+          out.writeEndArray();
+          depth--;
+        }
+        case FIELD_NAME -> out.writeFieldName(parser.currentName());
+        case VALUE_STRING -> out.writeString(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> out.writeNumber(parser.getText());
+        case VALUE_TRUE -> out.writeBoolean(true);
+        case VALUE_FALSE -> out.writeBoolean(false);
+        case VALUE_NULL -> out.writeNull();
+        default -> throw new JsonParseException(parser, "unexpected token " + token);
+      }
+      if (depth == 0) {
+        return;
+      }
+      token = parser.nextToken();
+      if (token == null) {
+        throw new JsonParseException(parser, "unexpected end of input");
+      }
     }
   }
 

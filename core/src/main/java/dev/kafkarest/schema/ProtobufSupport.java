@@ -13,6 +13,7 @@ import dev.kafkarest.http.Json;
 import dev.kafkarest.schema.proto.ProtoFiles;
 import dev.kafkarest.schema.proto.ProtoParseException;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,37 @@ public final class ProtobufSupport implements SchemaSupport<ProtobufSupport.Prot
   public record ProtoSchema(FileDescriptor file, JsonFormat.Parser parser, JsonFormat.Printer printer) {
     static ProtoSchema of(FileDescriptor file) {
       JsonFormat.TypeRegistry types = JsonFormat.TypeRegistry.newBuilder().add(file.getMessageTypes()).build();
-      return new ProtoSchema(file, JsonFormat.parser().usingTypeRegistry(types), JsonFormat.printer()
-          .usingTypeRegistry(types).alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace());
+      JsonFormat.Printer printer = printingFieldsWithNoPresence(JsonFormat.printer().usingTypeRegistry(types));
+      return new ProtoSchema(file, JsonFormat.parser().usingTypeRegistry(types),
+          printer.omittingInsignificantWhitespace());
+    }
+  }
+
+  /**
+   * Unset fields without presence are printed with their default, as Confluent's proxy answers. protobuf-java-util
+   * 3.x names this {@code includingDefaultValueFields()}, 4.x {@code alwaysPrintFieldsWithNoPresence()} (and drops
+   * the old name); the host picks the version, so the method is found at run time.
+   */
+  private static final Method PRINT_FIELDS_WITH_NO_PRESENCE = printerMethod(
+      "alwaysPrintFieldsWithNoPresence", "includingDefaultValueFields");
+
+  private static Method printerMethod(String... names) {
+    for (String name : names) {
+      try {
+        return JsonFormat.Printer.class.getMethod(name);
+      } catch (NoSuchMethodException e) {
+        // try the older name
+      }
+    }
+    throw new IllegalStateException("protobuf-java-util's JsonFormat.Printer has none of " + List.of(names)
+        + ": an unsupported version");
+  }
+
+  private static JsonFormat.Printer printingFieldsWithNoPresence(JsonFormat.Printer printer) {
+    try {
+      return (JsonFormat.Printer) PRINT_FIELDS_WITH_NO_PRESENCE.invoke(printer);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("JsonFormat.Printer." + PRINT_FIELDS_WITH_NO_PRESENCE.getName() + " failed", e);
     }
   }
 

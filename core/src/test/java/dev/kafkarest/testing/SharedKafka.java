@@ -5,10 +5,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * {@code @ExtendWith(SharedKafka.class)}: one real broker per test JVM, started before the first test class
- * that asks for it and closed by JUnit after the last one.
+ * that asks for it and closed by JUnit after the last one. It runs in this JVM, or in a JVM of its own when
+ * {@link BrokerProcess#configured()} (hosts whose classpath cannot hold Kafka's server).
  */
 public final class SharedKafka implements BeforeAllCallback {
-  private static volatile EmbeddedKafka kafka;
+  private static volatile String bootstrapServers;
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -20,8 +21,14 @@ public final class SharedKafka implements BeforeAllCallback {
     Exception last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
-        kafka = new EmbeddedKafka();
-        return kafka;
+        if (BrokerProcess.configured()) {
+          BrokerProcess broker = BrokerProcess.start();
+          bootstrapServers = broker.bootstrapServers();
+          return broker;
+        }
+        EmbeddedKafka broker = new EmbeddedKafka();
+        bootstrapServers = broker.bootstrapServers();
+        return broker;
       } catch (Exception e) {
         last = e; // a free port picked by bind-and-close can be taken meanwhile: try again
       }
@@ -30,13 +37,9 @@ public final class SharedKafka implements BeforeAllCallback {
   }
 
   public static String bootstrapServers() {
-    if (kafka == null) {
+    if (bootstrapServers == null) {
       throw new IllegalStateException("annotate the test class with @ExtendWith(SharedKafka.class)");
     }
-    return kafka.bootstrapServers();
-  }
-
-  public static EmbeddedKafka broker() {
-    return kafka;
+    return bootstrapServers;
   }
 }
