@@ -11,10 +11,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class SharedKafka implements BeforeAllCallback {
   private static volatile String bootstrapServers;
 
+  /**
+   * Runs on JUnit 5 and 6, since a host's test classpath (Spring Boot 3.5: JUnit 5.12) picks the version:
+   * {@code getOrComputeIfAbsent} is in both, and the holder is closed by either (5 closes a
+   * {@code CloseableResource}, 6 an {@code AutoCloseable}).
+   */
   @Override
+  @SuppressWarnings("deprecation")
   public void beforeAll(ExtensionContext context) {
     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-        .computeIfAbsent(SharedKafka.class, k -> start(), AutoCloseable.class);
+        .getOrComputeIfAbsent(SharedKafka.class, k -> new Holder(start()), Holder.class);
+  }
+
+  @SuppressWarnings("deprecation")
+  private record Holder(AutoCloseable broker) implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() throws Exception {
+      broker.close();
+    }
   }
 
   private static synchronized AutoCloseable start() {
