@@ -1,0 +1,48 @@
+package dev.kafkarest.floors;
+
+import jakarta.servlet.Servlet;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+/** Tomcat 10.1 (Servlet 6.0, the floor) on 127.0.0.1, context /app, one async servlet. */
+final class FloorTomcat implements AutoCloseable {
+  private final Tomcat tomcat = new Tomcat();
+  private final Connector connector = new Connector();
+  private final Path baseDir;
+
+  FloorTomcat(String mapping, Servlet servlet) throws Exception {
+    baseDir = Files.createTempDirectory("tomcat-floors-");
+    tomcat.setBaseDir(baseDir.toString());
+    connector.setPort(0);
+    connector.setProperty("address", "127.0.0.1");
+    tomcat.setConnector(connector);
+    Context context = tomcat.addContext("/app", null);
+    Wrapper wrapper = Tomcat.addServlet(context, "kafka", servlet);
+    wrapper.setAsyncSupported(true);
+    context.addServletMappingDecoded(mapping, "kafka");
+    tomcat.start();
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/app" + path);
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      tomcat.stop();
+      tomcat.destroy();
+    } finally {
+      try (Stream<Path> files = Files.walk(baseDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+}
