@@ -1,14 +1,15 @@
 package dev.kafkarest;
 
 import dev.kafkarest.consumer.ConsumerRegistry;
-import dev.kafkarest.endpoint.BrokersEndpoint;
-import dev.kafkarest.endpoint.ConsumersEndpoint;
-import dev.kafkarest.endpoint.PartitionsEndpoint;
-import dev.kafkarest.endpoint.ProduceEndpoint;
-import dev.kafkarest.endpoint.RootEndpoint;
-import dev.kafkarest.endpoint.TopicsEndpoint;
+import dev.kafkarest.endpoint.v2.BrokersEndpoint;
+import dev.kafkarest.endpoint.v2.ConsumersEndpoint;
+import dev.kafkarest.endpoint.v2.PartitionsEndpoint;
+import dev.kafkarest.endpoint.v2.ProduceEndpoint;
+import dev.kafkarest.endpoint.v2.RootEndpoint;
+import dev.kafkarest.endpoint.v2.TopicsEndpoint;
 import dev.kafkarest.error.Errors;
 import dev.kafkarest.error.ExceptionMapper;
+import dev.kafkarest.error.RestException;
 import dev.kafkarest.format.RecordFormats;
 import dev.kafkarest.schema.SchemaFormats;
 import dev.kafkarest.http.Body;
@@ -18,7 +19,11 @@ import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
+import dev.kafkarest.endpoint.v3.ClustersEndpoint;
+import dev.kafkarest.kafka.ClusterAdmin;
+import dev.kafkarest.kafka.ConfigAdmin;
 import dev.kafkarest.kafka.KafkaClients;
+import dev.kafkarest.kafka.TopicAdmin;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.AccessPolicy;
 import java.time.Clock;
@@ -65,13 +70,17 @@ public final class KafkaRest implements AutoCloseable {
     this.consumers = new ConsumerRegistry(config, clients, formats, b.clock, scheduler);
     this.requestMaxBytes = config.getLong(KafkaRestConfig.REQUEST_MAX_BYTES);
     AccessGuard guard = new AccessGuard(b.accessPolicy);
+    ClusterAdmin clusterAdmin = new ClusterAdmin(admin);
+    TopicAdmin topicAdmin = new TopicAdmin(admin);
+    ConfigAdmin configAdmin = new ConfigAdmin(admin);
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
-        .endpoint(new TopicsEndpoint(admin, guard))
-        .endpoint(new PartitionsEndpoint(admin, guard))
-        .endpoint(new BrokersEndpoint(admin, guard))
+        .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
+        .endpoint(new PartitionsEndpoint(topicAdmin, guard))
+        .endpoint(new BrokersEndpoint(clusterAdmin, guard))
         .endpoint(new ProduceEndpoint(producer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
         .endpoint(new ConsumersEndpoint(consumers, guard))
+        .endpoint(new ClustersEndpoint(clusterAdmin, guard))
         .build();
   }
 
@@ -95,7 +104,7 @@ public final class KafkaRest implements AutoCloseable {
     } catch (Throwable t) {
       stage = CompletableFuture.failedFuture(t);
     }
-    return stage.handle((response, failure) -> failure == null ? response : errorResponse(failure));
+    return stage.handle((response, failure) -> failure == null ? response : errorResponse(request, failure));
   }
 
   private CompletionStage<RestResponse> dispatch(RestRequest request) throws Exception {
@@ -162,8 +171,11 @@ public final class KafkaRest implements AutoCloseable {
     return new RestResponse(response.status(), Map.of("Content-Type", List.of(type)), response.body());
   }
 
-  private static RestResponse errorResponse(Throwable failure) {
-    return Json.error(ExceptionMapper.toRestException(failure));
+  /** v2 errors are {@code application/vnd.kafka.v2+json}, v3 errors {@code application/json}, as upstream. */
+  private static RestResponse errorResponse(RestRequest request, Throwable failure) {
+    RestException e = ExceptionMapper.toRestException(failure);
+    boolean v3 = request.path() != null && (request.path().equals("/v3") || request.path().startsWith("/v3/"));
+    return Json.error(e, v3 ? MediaTypes.JSON : MediaTypes.V2);
   }
 
   /**

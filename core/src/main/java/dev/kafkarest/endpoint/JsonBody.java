@@ -14,7 +14,7 @@ import java.util.Set;
  * Strict reading of small JSON request bodies: unknown fields 422 (as Confluent), wrong types 400, required
  * fields that are missing 422. Each getter returns null for an absent field or a JSON null.
  */
-final class JsonBody {
+public final class JsonBody {
   private final JsonNode node;
 
   private JsonBody(JsonNode node) {
@@ -22,7 +22,7 @@ final class JsonBody {
   }
 
   /** The body as an object, or null when the request has no body at all. */
-  static JsonBody read(RestRequest request, Set<String> allowed) throws IOException {
+  public static JsonBody read(RestRequest request, Set<String> allowed) throws IOException {
     JsonNode node = Json.readTree(request.body());
     if (node == null || node.isNull()) {
       return null;
@@ -30,7 +30,7 @@ final class JsonBody {
     return of(node, allowed);
   }
 
-  static JsonBody required(RestRequest request, Set<String> allowed) throws IOException {
+  public static JsonBody required(RestRequest request, Set<String> allowed) throws IOException {
     JsonBody body = read(request, allowed);
     if (body == null) {
       throw Errors.unprocessable("Request body is empty. Data is required.");
@@ -38,7 +38,7 @@ final class JsonBody {
     return body;
   }
 
-  static JsonBody of(JsonNode node, Set<String> allowed) {
+  public static JsonBody of(JsonNode node, Set<String> allowed) {
     if (!node.isObject()) {
       throw Errors.badRequest("expected a JSON object.");
     }
@@ -51,12 +51,12 @@ final class JsonBody {
     return new JsonBody(node);
   }
 
-  boolean has(String field) {
+  public boolean has(String field) {
     JsonNode v = node.get(field);
     return v != null && !v.isNull();
   }
 
-  String text(String field) {
+  public String text(String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return null;
@@ -68,7 +68,7 @@ final class JsonBody {
   }
 
   /** A string field that Confluent also accepts as a number or boolean ("auto.commit.enable": "true"). */
-  String scalarText(String field) {
+  public String scalarText(String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return null;
@@ -79,7 +79,7 @@ final class JsonBody {
     return v.asText();
   }
 
-  Integer integer(String field) {
+  public Integer integer(String field) {
     Long value = longValue(field);
     if (value == null) {
       return null;
@@ -90,7 +90,7 @@ final class JsonBody {
     return value.intValue();
   }
 
-  Long longValue(String field) {
+  public Long longValue(String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return null;
@@ -108,7 +108,7 @@ final class JsonBody {
     throw Errors.badRequest(field + " must be an integer.");
   }
 
-  long requiredLong(String field) {
+  public long requiredLong(String field) {
     Long value = longValue(field);
     if (value == null) {
       throw Errors.unprocessable(field + " is required.");
@@ -116,7 +116,7 @@ final class JsonBody {
     return value;
   }
 
-  String requiredText(String field) {
+  public String requiredText(String field) {
     String value = text(field);
     if (value == null) {
       throw Errors.unprocessable(field + " is required.");
@@ -125,7 +125,7 @@ final class JsonBody {
   }
 
   /** The objects of an array field, each checked against {@code allowed}; null when the field is absent. */
-  List<JsonBody> objects(String field, Set<String> allowed) {
+  public List<JsonBody> objects(String field, Set<String> allowed) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return null;
@@ -138,7 +138,7 @@ final class JsonBody {
     return out;
   }
 
-  List<String> strings(String field) {
+  public List<String> strings(String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return null;

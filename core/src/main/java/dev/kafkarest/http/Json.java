@@ -52,7 +52,11 @@ public final class Json {
   }
 
   public static RestResponse error(RestException e) {
-    return response(e.status(), MediaTypes.V2,
+    return error(e, MediaTypes.V2);
+  }
+
+  public static RestResponse error(RestException e, String contentType) {
+    return response(e.status(), contentType,
         MAPPER.createObjectNode().put("error_code", e.errorCode()).put("message", e.getMessage()));
   }
 

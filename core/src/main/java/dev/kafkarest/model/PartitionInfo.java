@@ -15,7 +15,7 @@ public record PartitionInfo(int partition, int leader, List<Replica> replicas) {
     return description.partitions().stream().map(PartitionInfo::of).toList();
   }
 
-  static PartitionInfo of(TopicPartitionInfo p) {
+  public static PartitionInfo of(TopicPartitionInfo p) {
     int leader = p.leader() == null ? -1 : p.leader().id();
     List<Replica> replicas = p.replicas().stream()
         .map(n -> new Replica(n.id(), n.id() == leader, p.isr().stream().map(Node::id).anyMatch(id -> id == n.id())))

@@ -1,6 +1,8 @@
-package dev.kafkarest.endpoint;
+package dev.kafkarest.endpoint.v2;
 
 import dev.kafkarest.http.Endpoint;
+import dev.kafkarest.kafka.ConfigAdmin;
+import dev.kafkarest.kafka.TopicAdmin;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.Operation;
@@ -11,25 +13,22 @@ import dev.kafkarest.http.Router;
 import dev.kafkarest.model.PartitionInfo;
 import dev.kafkarest.model.TopicInfo;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.config.ConfigResource;
 
 /** {@code GET /topics} and {@code GET /topics/{topic}}. */
 public final class TopicsEndpoint implements Endpoint {
-  private final Admin admin;
+  private final TopicAdmin topics;
+  private final ConfigAdmin configs;
   private final AccessGuard guard;
 
-  public TopicsEndpoint(Admin admin, AccessGuard guard) {
-    this.admin = admin;
+  public TopicsEndpoint(TopicAdmin topics, ConfigAdmin configs, AccessGuard guard) {
+    this.topics = topics;
+    this.configs = configs;
     this.guard = guard;
   }
 
@@ -44,25 +43,17 @@ public final class TopicsEndpoint implements Endpoint {
 
   /** Names of the non-internal topics the caller may see (Admin's defaults hide internal ones, as Confluent does). */
   private CompletionStage<RestResponse> listTopics(RestRequest req) {
-    return admin.listTopics().names().toCompletionStage().thenApply(names -> {
-      List<String> sorted = new ArrayList<>(names);
-      sorted.removeIf(name -> !guard.allows(req, Operation.DESCRIBE, Resource.topic(name)));
-      Collections.sort(sorted);
-      return Json.response(200, dev.kafkarest.http.MediaTypes.V2, sorted);
+    return topics.names().thenApply(names -> {
+      List<String> visible = new ArrayList<>(names);
+      visible.removeIf(name -> !guard.allows(req, Operation.DESCRIBE, Resource.topic(name)));
+      return Json.response(200, dev.kafkarest.http.MediaTypes.V2, visible);
     });
   }
 
   private CompletionStage<RestResponse> getTopic(String topic) {
-    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    CompletionStage<TopicDescription> description = describe(admin, topic);
-    return description.thenCompose(d -> admin.describeConfigs(Set.of(resource)).values().get(resource)
-        .toCompletionStage()
+    return topics.describe(topic).thenCompose(d -> configs.describe(ConfigAdmin.topic(topic))
         .thenApply(config -> Json.response(200, dev.kafkarest.http.MediaTypes.V2,
             new TopicInfo(topic, configs(config), PartitionInfo.of(d)))));
-  }
-
-  static CompletionStage<TopicDescription> describe(Admin admin, String topic) {
-    return admin.describeTopics(Set.of(topic)).topicNameValues().get(topic).toCompletionStage();
   }
 
   private static Map<String, String> configs(Config config) {

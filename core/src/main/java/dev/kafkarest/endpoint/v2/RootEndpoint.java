@@ -1,4 +1,4 @@
-package dev.kafkarest.endpoint;
+package dev.kafkarest.endpoint.v2;
 
 import dev.kafkarest.http.Endpoint;
 import dev.kafkarest.http.Json;

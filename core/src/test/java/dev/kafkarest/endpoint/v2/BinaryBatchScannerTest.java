@@ -1,4 +1,4 @@
-package dev.kafkarest.endpoint;
+package dev.kafkarest.endpoint.v2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

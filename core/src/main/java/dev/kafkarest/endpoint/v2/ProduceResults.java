@@ -1,4 +1,4 @@
-package dev.kafkarest.endpoint;
+package dev.kafkarest.endpoint.v2;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.kafkarest.error.Errors;

@@ -1,4 +1,4 @@
-package dev.kafkarest.endpoint;
+package dev.kafkarest.endpoint.v2;
 
 import dev.kafkarest.error.Errors;
 import dev.kafkarest.format.EmbeddedFormat;

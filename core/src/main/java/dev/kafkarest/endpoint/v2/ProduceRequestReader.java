@@ -1,4 +1,4 @@
-package dev.kafkarest.endpoint;
+package dev.kafkarest.endpoint.v2;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

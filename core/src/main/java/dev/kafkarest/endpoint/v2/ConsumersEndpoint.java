@@ -1,10 +1,11 @@
-package dev.kafkarest.endpoint;
+package dev.kafkarest.endpoint.v2;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.kafkarest.consumer.ConsumedRecord;
 import dev.kafkarest.consumer.ConsumerInstance;
 import dev.kafkarest.consumer.ConsumerRegistry;
 import dev.kafkarest.consumer.ConsumerSettings;
+import dev.kafkarest.endpoint.JsonBody;
 import dev.kafkarest.error.Errors;
 import dev.kafkarest.format.EmbeddedFormat;
 import dev.kafkarest.http.Json;
