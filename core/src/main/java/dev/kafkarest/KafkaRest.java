@@ -20,6 +20,10 @@ import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
 import dev.kafkarest.endpoint.v3.ClustersEndpoint;
+import dev.kafkarest.endpoint.v3.ConfigsEndpoint;
+import dev.kafkarest.endpoint.v3.ReassignmentsEndpoint;
+import dev.kafkarest.endpoint.v3.V3PartitionsEndpoint;
+import dev.kafkarest.endpoint.v3.V3TopicsEndpoint;
 import dev.kafkarest.kafka.ClusterAdmin;
 import dev.kafkarest.kafka.ConfigAdmin;
 import dev.kafkarest.kafka.KafkaClients;
@@ -81,6 +85,12 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new ProduceEndpoint(producer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
         .endpoint(new ConsumersEndpoint(consumers, guard))
         .endpoint(new ClustersEndpoint(clusterAdmin, guard))
+        .endpoint(new V3TopicsEndpoint(clusterAdmin, topicAdmin, guard))
+        .endpoint(new V3PartitionsEndpoint(clusterAdmin, topicAdmin, guard))
+        .endpoint(new ConfigsEndpoint(ConfigsEndpoint.Scope.TOPIC, clusterAdmin, configAdmin, topicAdmin, guard))
+        .endpoint(new ConfigsEndpoint(ConfigsEndpoint.Scope.BROKER, clusterAdmin, configAdmin, topicAdmin, guard))
+        .endpoint(new ConfigsEndpoint(ConfigsEndpoint.Scope.CLUSTER, clusterAdmin, configAdmin, topicAdmin, guard))
+        .endpoint(new ReassignmentsEndpoint(clusterAdmin, topicAdmin, guard))
         .build();
   }
 
@@ -168,7 +178,9 @@ public final class KafkaRest implements AutoCloseable {
     if (response.status() >= 300 || response.contentType() == null) {
       return response;
     }
-    return new RestResponse(response.status(), Map.of("Content-Type", List.of(type)), response.body());
+    Map<String, List<String>> headers = new java.util.LinkedHashMap<>(response.headers());
+    headers.put("Content-Type", List.of(type));
+    return new RestResponse(response.status(), headers, response.body());
   }
 
   /** v2 errors are {@code application/vnd.kafka.v2+json}, v3 errors {@code application/json}, as upstream. */

@@ -56,6 +56,23 @@ public final class JsonBody {
     return v != null && !v.isNull();
   }
 
+  public Boolean bool(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isBoolean()) {
+      throw Errors.badRequest(field + " must be true or false.");
+    }
+    return v.booleanValue();
+  }
+
+  /** The field's JSON as it is, or null when absent or null; for shapes the getters here do not cover. */
+  public JsonNode raw(String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? null : v;
+  }
+
   public String text(String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {

@@ -10,10 +10,12 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.PartitionReassignment;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -41,9 +43,12 @@ public final class TopicAdmin {
     return admin.describeTopics(Set.of(topic)).topicNameValues().get(topic).toCompletionStage();
   }
 
-  /** Every named topic's description, in the order given. */
-  public CompletionStage<Map<String, TopicDescription>> describe(List<String> topics) {
-    return admin.describeTopics(topics).allTopicNames().toCompletionStage();
+  /** Every named topic's description; with the operations the caller's principal may do when asked. */
+  public CompletionStage<Map<String, TopicDescription>> describe(List<String> topics,
+                                                                 boolean includeAuthorizedOperations) {
+    return admin.describeTopics(topics,
+            new DescribeTopicsOptions().includeAuthorizedOperations(includeAuthorizedOperations))
+        .allTopicNames().toCompletionStage();
   }
 
   /** One partition of a topic; 404/40402 when the topic has no such partition. */
@@ -89,6 +94,11 @@ public final class TopicAdmin {
     } catch (RuntimeException e) {
       return fallback;
     }
+  }
+
+  /** Partition reassignments in progress. */
+  public CompletionStage<Map<TopicPartition, PartitionReassignment>> reassignments() {
+    return admin.listPartitionReassignments().reassignments().toCompletionStage();
   }
 
   public CompletionStage<Void> delete(String name) {

@@ -158,6 +158,58 @@ public abstract class ProxyContract {
     assertEquals(1, b.get("brokers").get(0).asInt());
   }
 
+  // ---- v3 administration ----
+
+  @Test
+  void v3TopicRoundTripWithLinksUnderTheMount() throws Exception {
+    JsonNode clusters = v3(http.get("/v3/clusters"), 200);
+    JsonNode cluster = clusters.get("data").get(0);
+    String path = "/v3/clusters/" + cluster.get("cluster_id").asText();
+    assertEquals(http.mount() + path, cluster.get("metadata").get("self").asText());
+
+    String name = "contract-v3-" + UUID.randomUUID();
+    JsonNode created = v3(http.post(path + "/topics", MediaTypes.JSON,
+        "{\"topic_name\":\"" + name + "\",\"partitions_count\":2}"), 201);
+    String self = http.mount() + path + "/topics/" + name;
+    assertEquals(self, created.get("metadata").get("self").asText());
+    assertEquals(self + "/configs", created.get("configs").get("related").asText());
+    awaitV3(path + "/topics/" + name, topic -> true);
+
+    assertEquals(3, v3(http.call("PATCH", path + "/topics/" + name, MediaTypes.JSON, "{\"partitions_count\":3}"),
+        200).get("partitions_count").asInt());
+    assertEquals(204, http.call("PUT", path + "/topics/" + name + "/configs/retention.ms", MediaTypes.JSON,
+        "{\"value\":\"3600000\"}").status());
+    awaitV3(path + "/topics/" + name + "/configs/retention.ms", c -> c.get("value").asText().equals("3600000"));
+    assertEquals(3, v3(http.get(path + "/topics/" + name + "/partitions"), 200).get("data").size());
+
+    assertEquals(204, http.delete(path + "/topics/" + name).status());
+    Reply gone = http.get(path + "/topics/" + name);
+    assertEquals(404, gone.status(), gone::toString);
+    assertEquals(MediaTypes.JSON, gone.contentType());
+    Reply otherCluster = http.get("/v3/clusters/not-this-one/topics");
+    assertEquals(404, otherCluster.status());
+    assertEquals(404, otherCluster.errorCode());
+  }
+
+  private static JsonNode v3(Reply reply, int status) {
+    assertEquals(status, reply.status(), reply::toString);
+    assertEquals(MediaTypes.JSON, reply.contentType(), reply::toString);
+    return reply.json();
+  }
+
+  /** A v3 resource once {@code until} holds: the broker's metadata follows the controller's by a moment. */
+  private JsonNode awaitV3(String path, java.util.function.Predicate<JsonNode> until) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      Reply reply = http.get(path);
+      if (reply.status() == 200 && until.test(reply.json())) {
+        return reply.json();
+      }
+      assertTrue(System.nanoTime() < deadline, () -> path + " is still " + reply);
+      Thread.sleep(20);
+    }
+  }
+
   // ---- produce ----
 
   @Test
