@@ -45,7 +45,11 @@ class SecureKafkaTest {
 
   @AfterAll
   static void stop() throws Exception {
-    broker.close();
+    try (TestCertificates made = certs) {
+      if (broker != null) {
+        broker.close();
+      }
+    }
   }
 
   private static KafkaRestConfig sasl(String password) {

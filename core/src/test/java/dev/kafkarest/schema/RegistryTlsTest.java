@@ -25,17 +25,8 @@ class RegistryTlsTest {
 
   @Test
   void truststoreFromConfigIsUsed() throws Exception {
-    TestCertificates certs = TestCertificates.generate();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(certs.keystore())) {
-      keys.load(in, certs.password().toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, certs.password().toCharArray());
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(kmf.getKeyManagers(), null, null);
-
-    try (FakeSchemaRegistry registry = new FakeSchemaRegistry().start(0, tls)) {
+    try (TestCertificates certs = TestCertificates.generate();
+         FakeSchemaRegistry registry = new FakeSchemaRegistry().start(0, serverTls(certs))) {
       int id = registry.register("s", "AVRO", "\"string\"");
       KafkaRestConfig.Builder config = KafkaRestConfig.builder().bootstrapServers("127.0.0.1:1")
           .schemaRegistryUrl(registry.url()).set(RegistrySettings.REQUEST_TIMEOUT_MS, "3000");
@@ -60,5 +51,17 @@ class RegistryTlsTest {
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
         () -> new SchemaRegistryClient(RegistrySettings.from(missing)));
     assertEquals("schema.registry.ssl.truststore.* could not be loaded", bad.getMessage());
+  }
+
+  private static SSLContext serverTls(TestCertificates certs) throws Exception {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(certs.keystore())) {
+      keys.load(in, certs.password().toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, certs.password().toCharArray());
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(kmf.getKeyManagers(), null, null);
+    return tls;
   }
 }

@@ -3,17 +3,29 @@ package dev.kafkarest.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A self-signed certificate for 127.0.0.1, made at test time with the JDK's keytool: a PKCS12 keystore with the
- * key and a truststore holding only the certificate.
+ * key and a truststore holding only the certificate. The files live in a temporary directory of their own, which
+ * {@link #close()} deletes.
  */
-public record TestCertificates(Path keystore, Path truststore, String password) {
+public record TestCertificates(Path keystore, Path truststore, String password) implements AutoCloseable {
 
   public static TestCertificates generate() throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("certs-");
+    try {
+      return generate(dir);
+    } catch (Exception e) {
+      deleteTree(dir);
+      throw e;
+    }
+  }
+
+  private static TestCertificates generate(Path dir) throws IOException, InterruptedException {
     Path keystore = dir.resolve("server.p12");
     Path cert = dir.resolve("server.crt");
     Path truststore = dir.resolve("trust.p12");
@@ -26,6 +38,18 @@ public record TestCertificates(Path keystore, Path truststore, String password) 
     keytool("-importcert", "-noprompt", "-alias", "server", "-file", cert.toString(), "-keystore",
         truststore.toString(), "-storetype", "PKCS12", "-storepass", password);
     return new TestCertificates(keystore, truststore, password);
+  }
+
+  /** Deletes the directory holding the keystore, the truststore and the exported certificate. */
+  @Override
+  public void close() throws IOException {
+    deleteTree(keystore.getParent());
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 
   private static void keytool(String... args) throws IOException, InterruptedException {

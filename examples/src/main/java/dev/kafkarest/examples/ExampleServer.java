@@ -34,7 +34,7 @@ public final class ExampleServer implements AutoCloseable {
   }
 
   public static void main(String[] args) throws Exception {
-    ExampleServer server = start(ExampleSetup.properties(args));
+    ExampleServer server = ExampleSetup.startOrExit(() -> start(ExampleSetup.properties(args)));
     ExampleSetup.serveUntilStopped(server, "Kafka REST proxy", server.baseUri());
   }
 }

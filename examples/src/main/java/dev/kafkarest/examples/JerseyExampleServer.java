@@ -39,7 +39,7 @@ public final class JerseyExampleServer implements AutoCloseable {
   }
 
   public static void main(String[] args) throws Exception {
-    JerseyExampleServer server = start(ExampleSetup.properties(args));
+    JerseyExampleServer server = ExampleSetup.startOrExit(() -> start(ExampleSetup.properties(args)));
     ExampleSetup.serveUntilStopped(server, "Kafka REST proxy (Jersey)", server.baseUri());
   }
 }

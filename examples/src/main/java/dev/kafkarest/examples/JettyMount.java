@@ -5,6 +5,7 @@ import jakarta.servlet.Servlet;
 import java.net.URI;
 import java.util.Properties;
 import java.util.function.Function;
+import org.apache.kafka.common.config.ConfigException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -23,7 +24,11 @@ final class JettyMount implements AutoCloseable {
 
   private JettyMount(ExampleSetup setup, Function<KafkaRest, Servlet> servlet) throws Exception {
     this.setup = setup;
-    this.rest = KafkaRest.create(setup.config());
+    try {
+      this.rest = KafkaRest.create(setup.config());
+    } catch (IllegalArgumentException | ConfigException e) { // a proxy or Kafka client setting is malformed
+      throw new ExampleSetup.SetupException(e.getMessage());
+    }
     URI listener = setup.listener();
     ServerConnector connector = listener.getScheme().equals("https")
         ? new ServerConnector(jetty, tls(setup.tls()))

@@ -20,7 +20,12 @@ import org.junit.jupiter.api.Test;
 class ExampleServerTest {
   @Test
   void servesHttpsWithTheClassicKeystoreKeys() throws Exception {
-    TestCertificates certs = TestCertificates.generate();
+    try (TestCertificates certs = TestCertificates.generate()) {
+      servesHttps(certs);
+    }
+  }
+
+  private static void servesHttps(TestCertificates certs) throws Exception {
     Properties props = new Properties();
     props.setProperty("listeners", "https://127.0.0.1:0");
     props.setProperty("ssl.keystore.location", certs.keystore().toString());

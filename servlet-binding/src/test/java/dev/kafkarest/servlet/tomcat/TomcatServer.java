@@ -14,9 +14,18 @@ import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 
-/** An embedded Tomcat (10.1 or 11, whichever is on the test classpath) on 127.0.0.1 with one async servlet. */
+/**
+ * An embedded Tomcat (10.1 or 11, whichever is on the test classpath) on 127.0.0.1 with one async servlet. Its
+ * base directory is a temporary one, deleted on {@link #close()}.
+ */
 final class TomcatServer implements AutoCloseable {
+  private static final String CATALINA_HOME = "catalina.home";
+  private static final String CATALINA_BASE = "catalina.base";
+
   private final Tomcat tomcat = new Tomcat();
+  /** Tomcat sets these system properties to its base directory; close() puts back what was there before. */
+  private final String previousHome = System.getProperty(CATALINA_HOME);
+  private final String previousBase = System.getProperty(CATALINA_BASE);
   private final Path baseDir;
   private final Connector connector = new Connector();
   private final Context context;
@@ -48,10 +57,14 @@ final class TomcatServer implements AutoCloseable {
     initParams.forEach(wrapper::addInitParameter);
     wrapper.setLoadOnStartup(1);
     context.addServletMappingDecoded(mapping, "kafka");
-    tomcat.start();
-    if (context.getState() != LifecycleState.STARTED) {
+    try {
+      tomcat.start();
+      if (context.getState() != LifecycleState.STARTED) {
+        throw new IllegalStateException("the context did not start: " + context.getState());
+      }
+    } catch (Exception e) {
       close();
-      throw new IllegalStateException("the context did not start: " + context.getState());
+      throw e;
     }
     this.contextPath = contextPath;
     this.mountPath = mapping.endsWith("/*") ? mapping.substring(0, mapping.length() - 2) : mapping;
@@ -71,7 +84,18 @@ final class TomcatServer implements AutoCloseable {
       tomcat.stop();
       tomcat.destroy();
     } finally {
+      // Left set, catalina.home would make the next Tomcat in this JVM create this directory again.
+      restore(CATALINA_HOME, previousHome);
+      restore(CATALINA_BASE, previousBase);
       deleteTree(baseDir);
+    }
+  }
+
+  private static void restore(String key, String previous) {
+    if (previous == null) {
+      System.clearProperty(key);
+    } else {
+      System.setProperty(key, previous);
     }
   }
 
