@@ -20,8 +20,11 @@ import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
 import dev.kafkarest.endpoint.v3.ClustersEndpoint;
+import dev.kafkarest.endpoint.v3.ConsumerGroupsEndpoint;
+import dev.kafkarest.endpoint.v3.ConsumerLagsEndpoint;
 import dev.kafkarest.kafka.ClusterAdmin;
 import dev.kafkarest.kafka.ConfigAdmin;
+import dev.kafkarest.kafka.GroupAdmin;
 import dev.kafkarest.kafka.KafkaClients;
 import dev.kafkarest.kafka.TopicAdmin;
 import dev.kafkarest.security.AccessGuard;
@@ -73,6 +76,7 @@ public final class KafkaRest implements AutoCloseable {
     ClusterAdmin clusterAdmin = new ClusterAdmin(admin);
     TopicAdmin topicAdmin = new TopicAdmin(admin);
     ConfigAdmin configAdmin = new ConfigAdmin(admin);
+    GroupAdmin groupAdmin = new GroupAdmin(admin);
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
         .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
@@ -81,6 +85,8 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new ProduceEndpoint(producer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
         .endpoint(new ConsumersEndpoint(consumers, guard))
         .endpoint(new ClustersEndpoint(clusterAdmin, guard))
+        .endpoint(new ConsumerGroupsEndpoint(clusterAdmin, groupAdmin, guard))
+        .endpoint(new ConsumerLagsEndpoint(clusterAdmin, groupAdmin, guard))
         .build();
   }
 
