@@ -19,9 +19,11 @@ import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
+import dev.kafkarest.endpoint.v3.AclsEndpoint;
 import dev.kafkarest.endpoint.v3.ClustersEndpoint;
 import dev.kafkarest.endpoint.v3.ConsumerGroupsEndpoint;
 import dev.kafkarest.endpoint.v3.ConsumerLagsEndpoint;
+import dev.kafkarest.kafka.AclAdmin;
 import dev.kafkarest.kafka.ClusterAdmin;
 import dev.kafkarest.kafka.ConfigAdmin;
 import dev.kafkarest.kafka.GroupAdmin;
@@ -77,6 +79,7 @@ public final class KafkaRest implements AutoCloseable {
     TopicAdmin topicAdmin = new TopicAdmin(admin);
     ConfigAdmin configAdmin = new ConfigAdmin(admin);
     GroupAdmin groupAdmin = new GroupAdmin(admin);
+    AclAdmin aclAdmin = new AclAdmin(admin);
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
         .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
@@ -87,6 +90,7 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new ClustersEndpoint(clusterAdmin, guard))
         .endpoint(new ConsumerGroupsEndpoint(clusterAdmin, groupAdmin, guard))
         .endpoint(new ConsumerLagsEndpoint(clusterAdmin, groupAdmin, guard))
+        .endpoint(new AclsEndpoint(clusterAdmin, aclAdmin, guard))
         .build();
   }
 
