@@ -7,11 +7,18 @@ import dev.kafkarest.endpoint.v2.PartitionsEndpoint;
 import dev.kafkarest.endpoint.v2.ProduceEndpoint;
 import dev.kafkarest.endpoint.v2.RootEndpoint;
 import dev.kafkarest.endpoint.v2.TopicsEndpoint;
+import dev.kafkarest.endpoint.v3.AclsEndpoint;
+import dev.kafkarest.endpoint.v3.ClustersEndpoint;
+import dev.kafkarest.endpoint.v3.ConfigsEndpoint;
+import dev.kafkarest.endpoint.v3.ConsumerGroupsEndpoint;
+import dev.kafkarest.endpoint.v3.ConsumerLagsEndpoint;
+import dev.kafkarest.endpoint.v3.ReassignmentsEndpoint;
+import dev.kafkarest.endpoint.v3.V3PartitionsEndpoint;
+import dev.kafkarest.endpoint.v3.V3TopicsEndpoint;
 import dev.kafkarest.error.Errors;
 import dev.kafkarest.error.ExceptionMapper;
 import dev.kafkarest.error.RestException;
 import dev.kafkarest.format.RecordFormats;
-import dev.kafkarest.schema.SchemaFormats;
 import dev.kafkarest.http.Body;
 import dev.kafkarest.http.Json;
 import dev.kafkarest.http.LimitedInputStream;
@@ -19,15 +26,13 @@ import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
-import dev.kafkarest.endpoint.v3.ClustersEndpoint;
-import dev.kafkarest.endpoint.v3.ConfigsEndpoint;
-import dev.kafkarest.endpoint.v3.ReassignmentsEndpoint;
-import dev.kafkarest.endpoint.v3.V3PartitionsEndpoint;
-import dev.kafkarest.endpoint.v3.V3TopicsEndpoint;
+import dev.kafkarest.kafka.AclAdmin;
 import dev.kafkarest.kafka.ClusterAdmin;
 import dev.kafkarest.kafka.ConfigAdmin;
+import dev.kafkarest.kafka.GroupAdmin;
 import dev.kafkarest.kafka.KafkaClients;
 import dev.kafkarest.kafka.TopicAdmin;
+import dev.kafkarest.schema.SchemaFormats;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.AccessPolicy;
 import java.time.Clock;
@@ -77,6 +82,8 @@ public final class KafkaRest implements AutoCloseable {
     ClusterAdmin clusterAdmin = new ClusterAdmin(admin);
     TopicAdmin topicAdmin = new TopicAdmin(admin);
     ConfigAdmin configAdmin = new ConfigAdmin(admin);
+    GroupAdmin groupAdmin = new GroupAdmin(admin);
+    AclAdmin aclAdmin = new AclAdmin(admin);
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
         .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
@@ -91,6 +98,9 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new ConfigsEndpoint(ConfigsEndpoint.Scope.BROKER, clusterAdmin, configAdmin, topicAdmin, guard))
         .endpoint(new ConfigsEndpoint(ConfigsEndpoint.Scope.CLUSTER, clusterAdmin, configAdmin, topicAdmin, guard))
         .endpoint(new ReassignmentsEndpoint(clusterAdmin, topicAdmin, guard))
+        .endpoint(new ConsumerGroupsEndpoint(clusterAdmin, groupAdmin, guard))
+        .endpoint(new ConsumerLagsEndpoint(clusterAdmin, groupAdmin, guard))
+        .endpoint(new AclsEndpoint(clusterAdmin, aclAdmin, guard))
         .build();
   }
 

@@ -77,6 +77,11 @@ public final class Errors {
     return unprocessable("Unrecognized field: " + quote(name));
   }
 
+  /** 422/42206, Confluent's "Payload error. ..." (for example an empty v3 body). */
+  public static RestException invalidPayload(String detail) {
+    return new RestException(UNPROCESSABLE, PAYLOAD_ERROR, "Payload error. " + detail);
+  }
+
   public static RestException requestTooLarge(long limit) {
     return new RestException(PAYLOAD_TOO_LARGE, PAYLOAD_TOO_LARGE,
         "Request body is larger than the limit of " + limit + " bytes.");
