@@ -124,7 +124,11 @@ public final class ConsumerRegistry implements AutoCloseable {
     return "rest-consumer-" + (prefix.isEmpty() ? "" : prefix + "-") + UUID.randomUUID();
   }
 
-  private Map<String, Object> consumerProperties(String group, ConsumerSettings settings) {
+  /**
+   * The client settings every instance's consumer starts from, before the {@code consumer.*} settings. Public so
+   * that a comparison (the benchmark's native consumer) can run with exactly the same ones.
+   */
+  public static Map<String, Object> instanceDefaults() {
     Map<String, Object> props = new java.util.HashMap<>();
     props.put("default.api.timeout.ms", "10000");
     // Reads poll with a zero timeout, which takes only what the socket already holds: with Kafka's 64 KiB
@@ -142,6 +146,11 @@ public final class ConsumerRegistry implements AutoCloseable {
       // in 4.0, which would warn about it).
       props.put("auto.include.jmx.reporter", "false");
     }
+    return props;
+  }
+
+  private Map<String, Object> consumerProperties(String group, ConsumerSettings settings) {
+    Map<String, Object> props = instanceDefaults();
     props.putAll(config.consumerProperties());
     props.put("group.id", group);
     // The instance commits what it returned; Kafka's auto-commit would also commit records still buffered here.

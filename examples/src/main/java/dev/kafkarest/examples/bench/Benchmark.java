@@ -3,6 +3,7 @@ package dev.kafkarest.examples.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kafkarest.KafkaRestConfig;
+import dev.kafkarest.consumer.ConsumerRegistry;
 import dev.kafkarest.testing.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -327,11 +328,12 @@ public final class Benchmark {
     row.put("proxy_ceiling_records_per_s", round(cores / median[2]));
     row.put("ceiling_ratio", round3(cores / median[2] / median[1]));
     progress(row);
+    // The even-handed ceiling: native over proxy machine CPU per record, both paths at full CPU.
     verdict(target + " (median of " + rounds.size() + ")", median[0] / median[1] >= 0.8,
         String.format(Locale.ROOT, "%.0f vs %.0f records/s = %.2fx; ratios of the rounds %s; machine CPU per record"
-                + " %.2f vs %.2f us, so with every core busy the proxy path would reach %.0f records/s = %.2fx",
+                + " %.2f vs %.2f us, cpu_bound_ratio %.2fx",
             median[0], median[1], median[0] / median[1], row.get("ratios"), median[2] * 1e6, median[3] * 1e6,
-            cores / median[2], cores / median[2] / median[1]));
+            median[3] / median[2]));
   }
 
   private static byte[] produceRequest(ProxyProcess proxy, String format, int batch) {
@@ -516,7 +518,8 @@ public final class Benchmark {
 
   /** Reads n records from the beginning with a fresh group; returns {records, seconds, machine busy CPU s}. */
   private double[] nativeConsume(List<TopicPartition> partitions, int n) {
-    Map<String, Object> props = new HashMap<>();
+    // The settings the proxy's instances get (receive.buffer.bytes=-1 alone is worth about 20 % here).
+    Map<String, Object> props = new HashMap<>(ConsumerRegistry.instanceDefaults());
     props.put("bootstrap.servers", bootstrap);
     props.put("group.id", "bench-native-" + System.nanoTime());
     props.put("enable.auto.commit", "false");
