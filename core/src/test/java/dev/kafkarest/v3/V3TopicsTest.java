@@ -340,6 +340,23 @@ class V3TopicsTest {
     }
   }
 
+  @Test
+  void readOnlyAndSensitiveConfigs() {
+    String configs = base + "/brokers/1/configs";
+    JsonNode nodeId = calls.get(configs + "/node.id").json();
+    assertTrue(nodeId.get("is_read_only").asBoolean(), nodeId.toString());
+    Reply refused = send("PUT", configs + "/node.id", "{\"value\":\"7\"}");
+    assertEquals(400, refused.status(), refused.body());
+    assertEquals(40002, refused.json().get("error_code").asInt());
+    assertEquals("1", calls.get(configs + "/node.id").json().get("value").asText());
+
+    // A password setting: described as sensitive, its value never shown (not even an empty one).
+    JsonNode password = calls.get(configs + "/ssl.truststore.password").json();
+    assertTrue(password.get("is_sensitive").asBoolean(), password.toString());
+    assertTrue(password.get("value").isNull(), password.toString());
+    password.get("synonyms").forEach(synonym -> assertTrue(synonym.get("value").isNull(), password.toString()));
+  }
+
   /** A single broker cannot move a replica anywhere, so no reassignment is ever in progress here. */
   @Test
   void noReassignmentInProgress() {
