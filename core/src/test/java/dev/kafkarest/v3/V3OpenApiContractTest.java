@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kafkarest.testing.OpenApiContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The checker itself: it must reject what the document forbids, or the conformance test proves nothing. */
@@ -54,6 +57,22 @@ class V3OpenApiContractTest {
     rejected(CONTRACT.check("GET", "/v3/clusters/c1", 404, "text/plain", "nope"), "content type");
     rejected(CONTRACT.check("DELETE", "/v3/clusters/c1/topics/t", 204, JSON, "{}"), "without a body");
     rejected(CONTRACT.check("GET", "/v3/clusters/c1", 200, JSON, ""), "no body");
+  }
+
+  /** Confluent's 3.0 document, converted: its schemas must bite too, or its report would be empty for nothing. */
+  @Test
+  void confluentsDocumentRejectsToo() {
+    String file = System.getProperty("confluent.openapi", "");
+    Assumptions.assumeTrue(!file.isEmpty() && Files.isRegularFile(Path.of(file)), "no -Dconfluent.openapi");
+    OpenApiContract upstream = OpenApiContract.openApi30(Path.of(file), "/v3");
+    assertEquals(List.of(), upstream.check("GET", "/v3/clusters/c1", 200, JSON, cluster("\"cluster_id\":\"c1\",")
+        .replace("\"controller\":null,", "")));
+    rejected(upstream.check("GET", "/v3/clusters/c1", 200, JSON, cluster("\"cluster_id\":7,")), "cluster_id");
+    String offsets = "{\"kind\":\"KafkaPartitionWithOffsets\",\"metadata\":{\"self\":\"x\"},\"cluster_id\":\"c1\","
+        + "\"topic_name\":\"t\",\"partition_id\":0,\"earliest_offset\":0,\"latest_offset\":3}";
+    assertEquals(List.of(), upstream.check("GET", "/v3/clusters/c1/topics/t/partitions/0/offset", 200, JSON, offsets));
+    rejected(upstream.check("GET", "/v3/clusters/c1/topics/t/partitions/0/offset", 200, JSON,
+        offsets.replace("\"latest_offset\":3", "\"latest_offset\":\"3\"")), "latest_offset");
   }
 
   @Test
