@@ -60,7 +60,9 @@ public final class V3TopicsEndpoint implements Endpoint {
       return clusters.requireCluster(p.get("cluster"))
           .thenCompose(c -> topics.increasePartitions(p.get("topic"), count))
           .thenCompose(done -> get(req, p.get("cluster"), p.get("topic"), false))
-          .thenApply(V3::ok);
+          // the metadata a describe reads can lag the CreatePartitions that just succeeded
+          .thenApply(topic -> V3.ok(topic.get("partitions_count").asInt() < count
+              ? topic.put("partitions_count", count) : topic));
     });
     routes.add("DELETE", topicsPath + "/{topic}", V3.NO_BODY, V3.ANSWER_JSON, (req, p) -> {
       guard.require(req, Operation.DELETE, Resource.topic(p.get("topic")));
