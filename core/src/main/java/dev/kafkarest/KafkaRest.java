@@ -20,9 +20,11 @@ import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
 import dev.kafkarest.endpoint.v3.ClustersEndpoint;
+import dev.kafkarest.endpoint.v3.ProduceBatchEndpoint;
 import dev.kafkarest.kafka.ClusterAdmin;
 import dev.kafkarest.kafka.ConfigAdmin;
 import dev.kafkarest.kafka.KafkaClients;
+import dev.kafkarest.kafka.RecordProducer;
 import dev.kafkarest.kafka.TopicAdmin;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.AccessPolicy;
@@ -73,14 +75,17 @@ public final class KafkaRest implements AutoCloseable {
     ClusterAdmin clusterAdmin = new ClusterAdmin(admin);
     TopicAdmin topicAdmin = new TopicAdmin(admin);
     ConfigAdmin configAdmin = new ConfigAdmin(admin);
+    RecordProducer recordProducer = new RecordProducer(producer);
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
         .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
         .endpoint(new PartitionsEndpoint(topicAdmin, guard))
         .endpoint(new BrokersEndpoint(clusterAdmin, guard))
-        .endpoint(new ProduceEndpoint(producer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
+        .endpoint(new ProduceEndpoint(recordProducer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
         .endpoint(new ConsumersEndpoint(consumers, guard))
         .endpoint(new ClustersEndpoint(clusterAdmin, guard))
+        .endpoint(new ProduceBatchEndpoint(recordProducer, formats,
+            config.getInt(KafkaRestConfig.V3_BATCH_MAX_ENTRIES), guard))
         .build();
   }
 
