@@ -74,7 +74,7 @@ final class ProduceStream implements StreamingBody {
       slot.partDone();
     }
     try {
-      out.flush(); // the 200 and its headers go out now, before the first record
+      out.flush(); // the 200 and its headers go out now, before the first record (where the container allows)
       writeAll(out);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
