@@ -12,6 +12,9 @@ import dev.kafkarest.endpoint.v3.ClustersEndpoint;
 import dev.kafkarest.endpoint.v3.ConfigsEndpoint;
 import dev.kafkarest.endpoint.v3.ConsumerGroupsEndpoint;
 import dev.kafkarest.endpoint.v3.ConsumerLagsEndpoint;
+import dev.kafkarest.endpoint.v3.ProduceBatchEndpoint;
+import dev.kafkarest.endpoint.v3.ProduceStreamEndpoint;
+import dev.kafkarest.endpoint.v3.ProduceStreams;
 import dev.kafkarest.endpoint.v3.ReassignmentsEndpoint;
 import dev.kafkarest.endpoint.v3.V3PartitionsEndpoint;
 import dev.kafkarest.endpoint.v3.V3TopicsEndpoint;
@@ -31,10 +34,12 @@ import dev.kafkarest.kafka.ClusterAdmin;
 import dev.kafkarest.kafka.ConfigAdmin;
 import dev.kafkarest.kafka.GroupAdmin;
 import dev.kafkarest.kafka.KafkaClients;
+import dev.kafkarest.kafka.RecordProducer;
 import dev.kafkarest.kafka.TopicAdmin;
 import dev.kafkarest.schema.SchemaFormats;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.AccessPolicy;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +66,7 @@ public final class KafkaRest implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final Admin admin;
   private final ConsumerRegistry consumers;
+  private final ProduceStreams produceStreams;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Router router;
@@ -84,12 +90,18 @@ public final class KafkaRest implements AutoCloseable {
     ConfigAdmin configAdmin = new ConfigAdmin(admin);
     GroupAdmin groupAdmin = new GroupAdmin(admin);
     AclAdmin aclAdmin = new AclAdmin(admin);
+    RecordProducer recordProducer = new RecordProducer(producer);
+    this.produceStreams = new ProduceStreams(config.getInt(KafkaRestConfig.V3_MAX_STREAMS));
+    ProduceStreamEndpoint.Limits streamLimits = new ProduceStreamEndpoint.Limits(
+        config.getInt(KafkaRestConfig.V3_STREAM_MAX_IN_FLIGHT),
+        config.getLong(KafkaRestConfig.V3_STREAM_MAX_DURATION_MS),
+        config.getLong(KafkaRestConfig.V3_STREAM_RECORD_MAX_BYTES));
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
         .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
         .endpoint(new PartitionsEndpoint(topicAdmin, guard))
         .endpoint(new BrokersEndpoint(clusterAdmin, guard))
-        .endpoint(new ProduceEndpoint(producer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
+        .endpoint(new ProduceEndpoint(recordProducer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
         .endpoint(new ConsumersEndpoint(consumers, guard))
         .endpoint(new ClustersEndpoint(clusterAdmin, guard))
         .endpoint(new V3TopicsEndpoint(clusterAdmin, topicAdmin, guard))
@@ -101,6 +113,9 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new ConsumerGroupsEndpoint(clusterAdmin, groupAdmin, guard))
         .endpoint(new ConsumerLagsEndpoint(clusterAdmin, groupAdmin, guard))
         .endpoint(new AclsEndpoint(clusterAdmin, aclAdmin, guard))
+        .endpoint(new ProduceBatchEndpoint(recordProducer, formats,
+            config.getInt(KafkaRestConfig.V3_BATCH_MAX_ENTRIES), guard))
+        .endpoint(new ProduceStreamEndpoint(recordProducer, formats, produceStreams, streamLimits, guard))
         .build();
   }
 
@@ -114,6 +129,11 @@ public final class KafkaRest implements AutoCloseable {
 
   public KafkaRestConfig config() {
     return config;
+  }
+
+  /** v3 produce streams open now (a stream's slot is given back once both its threads are done). */
+  public int activeProduceStreams() {
+    return produceStreams.active();
   }
 
   /** Handles one request. The stage always completes normally, with an error answer when something failed. */
@@ -140,8 +160,10 @@ public final class KafkaRest implements AutoCloseable {
     }
     checkContentType(request, route);
     String responseType = negotiate(request, route);
+    // A stream's body has no total limit: it bounds each record instead.
+    InputStream body = route.streaming() ? request.body() : new LimitedInputStream(request.body(), requestMaxBytes);
     RestRequest limited = new RestRequest(request.method(), request.path(), request.query(), request.headers(),
-        new LimitedInputStream(request.body(), requestMaxBytes), request.baseUri(), request.principal());
+        body, request.baseUri(), request.principal());
     CompletionStage<RestResponse> stage = route.handler().handle(limited, match.params());
     if (responseType != null && !responseType.equals(MediaTypes.V2)) {
       stage = stage.thenApply(r -> withContentType(r, responseType));
@@ -163,7 +185,7 @@ public final class KafkaRest implements AutoCloseable {
     if (!route.consumes().contains(MediaTypes.essence(contentType))) {
       throw Errors.unsupportedMediaType();
     }
-    if (request.contentLength() > requestMaxBytes) {
+    if (!route.streaming() && request.contentLength() > requestMaxBytes) {
       throw Errors.requestTooLarge(requestMaxBytes);
     }
   }
@@ -210,6 +232,7 @@ public final class KafkaRest implements AutoCloseable {
       return;
     }
     closeQuietly("consumer instances", consumers::close);
+    closeQuietly("produce streams", produceStreams::close);
     closeQuietly("producer", () -> producer.close(Duration.ofSeconds(30)));
     closeQuietly("admin client", () -> admin.close(Duration.ofSeconds(5)));
     if (ownsScheduler) {

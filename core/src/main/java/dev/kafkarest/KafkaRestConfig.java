@@ -30,6 +30,11 @@ public final class KafkaRestConfig {
   public static final String REQUEST_MAX_BYTES = "request.max.bytes";
   public static final String PRODUCE_MAX_RECORDS = "produce.max.records";
   public static final String ID = "id";
+  public static final String V3_BATCH_MAX_ENTRIES = "v3.produce.batch.max.entries";
+  public static final String V3_MAX_STREAMS = "v3.produce.max.streams";
+  public static final String V3_STREAM_MAX_IN_FLIGHT = "v3.produce.stream.max.in.flight";
+  public static final String V3_STREAM_MAX_DURATION_MS = "v3.produce.stream.max.duration.ms";
+  public static final String V3_STREAM_RECORD_MAX_BYTES = "v3.produce.stream.record.max.bytes";
 
   /** Proxy keys that start with "consumer." but are not Kafka consumer settings. */
   private static final Set<String> PROXY_CONSUMER_KEYS = Set.of(
@@ -48,6 +53,11 @@ public final class KafkaRestConfig {
       Map.entry(FETCH_MIN_BYTES, "-1"),
       Map.entry(REQUEST_MAX_BYTES, "16777216"),
       Map.entry(PRODUCE_MAX_RECORDS, "10000"),
+      Map.entry(V3_BATCH_MAX_ENTRIES, "10"),
+      Map.entry(V3_MAX_STREAMS, "32"),
+      Map.entry(V3_STREAM_MAX_IN_FLIGHT, "1000"),
+      Map.entry(V3_STREAM_MAX_DURATION_MS, "86400000"),
+      Map.entry(V3_STREAM_RECORD_MAX_BYTES, "16777216"),
       Map.entry(ID, ""));
 
   /**

@@ -29,6 +29,11 @@ public final class RecordFormats {
     return new RecordFormats().register(new BinaryFormat()).register(new JsonFormat());
   }
 
+  /** The format when this proxy serves it, without the error {@link #get} would answer. */
+  public java.util.Optional<RecordFormat> find(EmbeddedFormat format) {
+    return java.util.Optional.ofNullable(formats.get(format));
+  }
+
   public RecordFormat get(EmbeddedFormat format) {
     RecordFormat f = formats.get(format);
     if (f == null && unavailable.containsKey(format)) {

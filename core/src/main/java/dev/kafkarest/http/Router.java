@@ -65,9 +65,10 @@ public final class Router {
   /**
    * One route. {@code consumes} lists the request media types it reads (empty: it reads no body);
    * {@code produces} lists the answer types it offers; empty means the handler negotiates by itself.
+   * {@code streaming} routes read a body of any total length (they bound each record themselves).
    */
   public record Route(String method, Template template, Set<String> consumes,
-                      List<MediaTypes.Offer> produces, Handler handler) {}
+                      List<MediaTypes.Offer> produces, Handler handler, boolean streaming) {}
 
   /** A parsed path template. */
   public static final class Template {
@@ -129,7 +130,19 @@ public final class Router {
 
     public Builder add(String method, String template, Set<String> consumes, List<MediaTypes.Offer> produces,
                        Handler handler) {
-      routes.add(new Route(method, new Template(template), Set.copyOf(consumes), List.copyOf(produces), handler));
+      return add(method, template, consumes, produces, handler, false);
+    }
+
+    /** A route whose body is a long-lived stream: the request size limit does not apply to it as a whole. */
+    public Builder addStreaming(String method, String template, Set<String> consumes,
+                                List<MediaTypes.Offer> produces, Handler handler) {
+      return add(method, template, consumes, produces, handler, true);
+    }
+
+    private Builder add(String method, String template, Set<String> consumes, List<MediaTypes.Offer> produces,
+                        Handler handler, boolean streaming) {
+      routes.add(new Route(method, new Template(template), Set.copyOf(consumes), List.copyOf(produces), handler,
+          streaming));
       return this;
     }
 

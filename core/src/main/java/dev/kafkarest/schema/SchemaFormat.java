@@ -66,6 +66,95 @@ public final class SchemaFormat<S> implements RecordFormat {
     return support.format();
   }
 
+  /** The registry this format resolves its schemas in. */
+  public SchemaRegistryClient registry() {
+    return registry;
+  }
+
+  /** The configured subject name strategy for keys or values. */
+  public SubjectNameStrategy defaultStrategy(boolean isKey) {
+    return isKey ? keySubjects : valueSubjects;
+  }
+
+  // --- v3 produce: one key or value at a time, with an explicit subject or strategy ---
+
+  /**
+   * A schema given as text: parsed, looked up under the subject ({@code subject}, else from {@code strategy}, else
+   * the configured strategy) and registered there if absent. Fails with 400 (does not parse), 42207 or 40301.
+   */
+  public CompletableFuture<BoundSchema> bindText(String topic, boolean isKey, String subject,
+                                                 SubjectNameStrategy strategy, String text) {
+    S parsed = parseText(text);
+    String actual = subject != null ? subject : subjectOrInvalid(strategy, topic, isKey, parsed);
+    RegistrySchema raw = RegistrySchema.of(support.schemaType(), text);
+    return registry.lookupOrRegister(actual, raw)
+        .thenCompose(id -> registry.registration(actual, raw))
+        .handle((registered, failure) -> {
+          if (failure != null) {
+            throw produceFailure(failure, "Error when registering schema. format = " + format()
+                + ", subject = " + Errors.quote(actual) + ".");
+          }
+          return new BoundSchema(format(), actual, registered.id(), registered.version(), parsed);
+        });
+  }
+
+  /** A registered schema by id; it must be registered under the subject too, which gives its version. */
+  public CompletableFuture<BoundSchema> bindId(String topic, boolean isKey, String subject,
+                                               SubjectNameStrategy strategy, int id) {
+    return parsedById(id)
+        .handle((parsed, failure) -> {
+          if (failure != null) {
+            throw produceFailure(failure, "Error when fetching schema by id. schemaId = " + id + ".");
+          }
+          return parsed;
+        })
+        .thenCompose(parsed -> {
+          String actual = subject != null ? subject : subjectOrInvalid(strategy, topic, isKey, parsed);
+          return registry.schemaById(id)
+              .thenCompose(raw -> registry.registration(actual, raw))
+              .handle((registered, failure) -> {
+                if (failure != null) {
+                  throw produceFailure(failure, "Error when fetching schema version. subject = "
+                      + Errors.quote(actual) + ", schemaId = " + id + ".");
+                }
+                return new BoundSchema(format(), actual, id, registered.version(), parsed);
+              });
+        });
+  }
+
+  /** A schema the registry named (a subject's version, or its latest). */
+  public CompletableFuture<BoundSchema> bindRegistered(SchemaRegistryClient.RegisteredSchema registered) {
+    return parsedById(registered.id()).handle((parsed, failure) -> {
+      if (failure != null) {
+        throw produceFailure(failure, "Error when fetching schema version. subject = "
+            + Errors.quote(registered.subject()) + ", version = " + registered.version() + ".");
+      }
+      return new BoundSchema(format(), registered.subject(), registered.id(), registered.version(), parsed);
+    });
+  }
+
+  /** Kafka bytes for JSON data; a JSON null is a Kafka null when the schema allows null, else 400. */
+  @SuppressWarnings("unchecked")
+  public byte[] encode(BoundSchema bound, JsonNode data) {
+    S schema = (S) bound.parsed();
+    if (data == null || data.isNull()) {
+      if (!support.acceptsNull(schema)) {
+        throw Errors.badRequest("data is null, but the schema does not accept null.");
+      }
+      return null;
+    }
+    return WireFormat.frame(bound.id(), support.serialize(schema, data));
+  }
+
+  private String subjectOrInvalid(SubjectNameStrategy strategy, String topic, boolean isKey, S parsed) {
+    SubjectNameStrategy chosen = strategy != null ? strategy : defaultStrategy(isKey);
+    try {
+      return chosen.subject(topic, isKey, () -> support.recordName(parsed));
+    } catch (InvalidSchemaException e) {
+      throw new RestException(Errors.UNPROCESSABLE, Errors.INVALID_SCHEMA, "Invalid schema: " + e.getMessage());
+    }
+  }
+
   /** Keeps a tree: the schema may come later in the body, so conversion waits for {@link RecordEncoder#encode}. */
   @Override
   public Object read(JsonParser parser) throws IOException {

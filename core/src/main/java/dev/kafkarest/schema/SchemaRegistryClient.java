@@ -39,6 +39,7 @@ public final class SchemaRegistryClient {
   private final LruCache<Integer, CompletableFuture<RegistrySchema>> byId;
   private final LruCache<SubjectSchema, CompletableFuture<Integer>> idBySubject;
   private final LruCache<SubjectVersion, CompletableFuture<RegisteredSchema>> byVersion;
+  private final LruCache<SubjectSchema, CompletableFuture<RegisteredSchema>> registrations;
 
   /** A schema as registered under a subject. */
   public record RegisteredSchema(String subject, int version, int id, RegistrySchema schema) {}
@@ -61,6 +62,7 @@ public final class SchemaRegistryClient {
     this.byId = new LruCache<>(settings.cacheSize());
     this.idBySubject = new LruCache<>(settings.cacheSize());
     this.byVersion = new LruCache<>(settings.cacheSize());
+    this.registrations = new LruCache<>(settings.cacheSize());
   }
 
   public RegistrySettings settings() {
@@ -76,6 +78,16 @@ public final class SchemaRegistryClient {
   public CompletableFuture<Integer> lookup(String subject, RegistrySchema schema) {
     return LruCache.shared(idBySubject, new SubjectSchema(subject, schema),
         () -> call("POST", "/subjects/" + encode(subject), body(schema)).thenApply(n -> n.path("id").asInt()));
+  }
+
+  /**
+   * {@code POST /subjects/{subject}}: the id and version of a schema registered under the subject (404 if it is
+   * not); cached, as a registration never changes.
+   */
+  public CompletableFuture<RegisteredSchema> registration(String subject, RegistrySchema schema) {
+    return LruCache.shared(registrations, new SubjectSchema(subject, schema),
+        () -> call("POST", "/subjects/" + encode(subject), body(schema)).thenApply(n ->
+            new RegisteredSchema(subject, n.path("version").asInt(), n.path("id").asInt(), schema)));
   }
 
   /** {@code POST /subjects/{subject}/versions}: registers (or finds) the schema and returns its id. */

@@ -113,6 +113,20 @@ public final class HttpCalls {
     }
   }
 
+  /** A POST whose answer is read line by line as it arrives ({@code \r\n} or {@code \n} separated). */
+  public HttpResponse<java.util.stream.Stream<String>> postLines(String path, String contentType,
+                                                                HttpRequest.BodyPublisher body) {
+    try {
+      return client.send(request("POST", path, body, "Content-Type", contentType),
+          HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw new UncheckedIOException("POST " + mount + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A GET that does not wait for its answer. */
   public CompletableFuture<Reply> getAsync(String path, String... headers) {
     return client.sendAsync(request("GET", path, HttpRequest.BodyPublishers.noBody(), headers),

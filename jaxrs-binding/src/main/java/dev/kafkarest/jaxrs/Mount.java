@@ -6,6 +6,7 @@ import dev.kafkarest.http.ForwardedHeaders;
 import dev.kafkarest.http.Headers;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
+import dev.kafkarest.http.StreamingBody;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -65,9 +66,18 @@ final class Mount {
         .build();
     CompletableFuture<RestResponse> answer = rest.handle(restRequest).toCompletableFuture();
     if (answer.isDone()) {
-      async.resume(toResponse(answer.join()));
+      resume(async, answer.join());
     } else {
-      answer.thenAcceptAsync(response -> async.resume(toResponse(response)), WRITERS);
+      answer.thenAcceptAsync(response -> resume(async, response), WRITERS);
+    }
+  }
+
+  /** A stream is resumed on the proxy's own thread: the runtime writes the entity on the resuming thread. */
+  private static void resume(AsyncResponse async, RestResponse response) {
+    if (response.body() instanceof StreamingBody streaming) {
+      streaming.dispatch(() -> async.resume(toResponse(response)));
+    } else {
+      async.resume(toResponse(response));
     }
   }
 

@@ -6,6 +6,7 @@ import dev.kafkarest.http.ForwardedHeaders;
 import dev.kafkarest.http.Headers;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
+import dev.kafkarest.http.StreamingBody;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -101,22 +102,30 @@ public class KafkaRestServlet extends HttpServlet {
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     CompletableFuture<RestResponse> answer = rest.handle(toRestRequest(req)).toCompletableFuture();
-    if (answer.isDone()) {
+    if (answer.isDone() && !(answer.join().body() instanceof StreamingBody)) {
       write(answer.join(), resp);
       return;
     }
     AsyncContext async = req.startAsync();
     async.setTimeout(0); // the core bounds every request itself; a container timeout would only race it
-    // Write on a container thread: the stage may complete on a Kafka client thread that must not block on I/O.
-    answer.thenAccept(response -> async.start(() -> {
-      try {
-        write(response, (HttpServletResponse) async.getResponse());
-      } catch (IOException | RuntimeException e) {
-        log.debug("Could not write the answer (client gone?)", e);
-      } finally {
-        async.complete();
+    answer.thenAccept(response -> {
+      Runnable writer = () -> {
+        try {
+          write(response, (HttpServletResponse) async.getResponse());
+        } catch (IOException | RuntimeException e) {
+          log.debug("Could not write the answer (client gone?)", e);
+        } finally {
+          async.complete();
+        }
+      };
+      // A stream is written on the proxy's own thread for as long as it lasts; any other answer on a container
+      // thread, as the stage may complete on a Kafka client thread that must not block on I/O.
+      if (response.body() instanceof StreamingBody streaming) {
+        streaming.dispatch(writer);
+      } else {
+        async.start(writer);
       }
-    }));
+    });
   }
 
   private RestRequest toRestRequest(HttpServletRequest req) throws IOException {

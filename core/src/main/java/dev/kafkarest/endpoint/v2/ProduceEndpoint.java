@@ -11,13 +11,13 @@ import dev.kafkarest.http.PathParams;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
+import dev.kafkarest.kafka.RecordProducer;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.Operation;
 import dev.kafkarest.security.Resource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InvalidTopicException;
 
@@ -27,12 +27,12 @@ import org.apache.kafka.common.errors.InvalidTopicException;
  * one result per record, in request order.
  */
 public final class ProduceEndpoint implements Endpoint {
-  private final Producer<byte[], byte[]> producer;
+  private final RecordProducer producer;
   private final RecordFormats formats;
   private final int maxRecords;
   private final AccessGuard guard;
 
-  public ProduceEndpoint(Producer<byte[], byte[]> producer, RecordFormats formats, int maxRecords,
+  public ProduceEndpoint(RecordProducer producer, RecordFormats formats, int maxRecords,
                          AccessGuard guard) {
     this.producer = producer;
     this.guard = guard;
@@ -75,7 +75,7 @@ public final class ProduceEndpoint implements Endpoint {
     int partitionCount;
     try {
       // One metadata look-up per request, bounded by max.block.ms; cached by the producer after the first.
-      partitionCount = producer.partitionsFor(topic).size();
+      partitionCount = producer.partitionCount(topic);
     } catch (InvalidTopicException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -91,17 +91,13 @@ public final class ProduceEndpoint implements Endpoint {
         continue;
       }
       int index = i;
-      try {
-        producer.send(new ProducerRecord<>(topic, partition, keys[i], values[i]), (metadata, failure) -> {
-          if (failure != null) {
-            results.failed(index, failure);
-          } else {
-            results.succeeded(index, metadata.partition(), metadata.offset());
-          }
-        });
-      } catch (RuntimeException e) {
-        results.failed(index, ExceptionMapper.unwrap(e));
-      }
+      producer.send(new ProducerRecord<>(topic, partition, keys[i], values[i])).whenComplete((metadata, failure) -> {
+        if (failure != null) {
+          results.failed(index, ExceptionMapper.unwrap(failure));
+        } else {
+          results.succeeded(index, metadata.partition(), metadata.offset());
+        }
+      });
     }
     return results.completion();
   }

@@ -1,0 +1,134 @@
+package dev.kafkarest.endpoint.v3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kafkarest.endpoint.v3.RecordPublisher.Prepared;
+import dev.kafkarest.endpoint.v3.RecordPublisher.Produced;
+import dev.kafkarest.error.Errors;
+import dev.kafkarest.error.RestException;
+import dev.kafkarest.format.RecordFormats;
+import dev.kafkarest.http.Endpoint;
+import dev.kafkarest.http.Json;
+import dev.kafkarest.http.MediaTypes;
+import dev.kafkarest.http.RestRequest;
+import dev.kafkarest.http.RestResponse;
+import dev.kafkarest.http.Router;
+import dev.kafkarest.kafka.RecordProducer;
+import dev.kafkarest.security.AccessGuard;
+import dev.kafkarest.security.Operation;
+import dev.kafkarest.security.Resource;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /v3/clusters/{c}/topics/{t}/records:batch}: up to {@code v3.produce.batch.max.entries} records in one
+ * JSON body, answered 207 with {@code successes} and {@code failures}, each in request order. The cluster id is
+ * echoed, not checked, as upstream.
+ */
+public final class ProduceBatchEndpoint implements Endpoint {
+  static final int BATCH_ERROR = 42208;
+  private static final Pattern ID = Pattern.compile("[0-9a-zA-Z_-]{1,80}");
+
+  private final RecordPublisher publisher;
+  private final int maxEntries;
+  private final AccessGuard guard;
+
+  public ProduceBatchEndpoint(RecordProducer producer, RecordFormats formats, int maxEntries, AccessGuard guard) {
+    this.publisher = new RecordPublisher(producer, new RecordSerializer(formats));
+    this.maxEntries = maxEntries;
+    this.guard = guard;
+  }
+
+  @Override
+  public void routes(Router.Builder routes) {
+    routes.add("POST", "/v3/clusters/{cluster}/topics/{topic}/records:batch", V3.READ_JSON, V3.ANSWER_JSON,
+        (req, p) -> produce(req, p.get("cluster"), p.get("topic")));
+  }
+
+  private CompletionStage<RestResponse> produce(RestRequest req, String clusterId, String topic) throws IOException {
+    guard.require(req, Operation.PRODUCE, Resource.topic(topic));
+    List<ProduceRecord> entries = entries(req);
+    List<CompletableFuture<Prepared>> prepared = new ArrayList<>();
+    entries.forEach(e -> prepared.add(publisher.prepare(topic, e)));
+    return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new))
+        .handle((ignored, failure) -> sendInOrder(topic, prepared))
+        .thenCompose(produced -> CompletableFuture.allOf(produced.toArray(CompletableFuture[]::new))
+            .handle((ignored, failure) -> answer(clusterId, topic, entries, produced)));
+  }
+
+  private List<CompletableFuture<Produced>> sendInOrder(String topic, List<CompletableFuture<Prepared>> prepared) {
+    List<CompletableFuture<Produced>> produced = new ArrayList<>(prepared.size());
+    for (CompletableFuture<Prepared> p : prepared) {
+      produced.add(p.isCompletedExceptionally() ? p.thenApply(x -> null) : publisher.send(topic, p.join()));
+    }
+    return produced;
+  }
+
+  private static RestResponse answer(String clusterId, String topic, List<ProduceRecord> entries,
+                                     List<CompletableFuture<Produced>> produced) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    ArrayNode successes = body.putArray("successes");
+    ArrayNode failures = body.putArray("failures");
+    for (int i = 0; i < entries.size(); i++) {
+      String id = entries.get(i).id();
+      produced.get(i).handle((result, failure) -> failure == null
+          ? successes.add(ProduceAnswers.success(Json.MAPPER.createObjectNode().put("id", id), clusterId, topic, result))
+          : failures.add(ProduceAnswers.error(Json.MAPPER.createObjectNode().put("id", id), failure)));
+    }
+    return Json.response(207, MediaTypes.JSON, body);
+  }
+
+  /** The entries, after Confluent's whole-request checks (422/42208, 422 for unknown fields, 400 for shape). */
+  private List<ProduceRecord> entries(RestRequest req) throws IOException {
+    JsonNode body = Json.readTree(req.body());
+    if (body == null || body.isNull()) {
+      throw batchError("Request body is empty. Data is required.");
+    }
+    if (!body.isObject()) {
+      throw Errors.badRequest("the request body must be a JSON object.");
+    }
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!name.equals("entries")) {
+        throw Errors.unrecognizedField(name);
+      }
+    }
+    JsonNode array = body.get("entries");
+    if (array != null && !array.isNull() && !array.isArray()) {
+      throw Errors.badRequest("entries must be an array.");
+    }
+    List<ProduceRecord> entries = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    if (array != null) {
+      for (JsonNode entry : array) {
+        JsonNode id = entry.get("id");
+        if (id == null || !id.isTextual() || !ID.matcher(id.textValue()).matches()) {
+          throw batchError("Batch entry identifier is not a valid string.");
+        }
+        entries.add(ProduceRecord.of(entry, ProduceRecord.BATCH_FIELDS, Errors::unrecognizedField));
+        if (!ids.add(id.textValue())) {
+          throw batchError("Batch entry IDs are not distinct.");
+        }
+      }
+    }
+    if (entries.isEmpty()) {
+      throw batchError("Empty batch.");
+    }
+    if (entries.size() > maxEntries) {
+      throw batchError("Too many entries in batch.");
+    }
+    return entries;
+  }
+
+  private static RestException batchError(String message) {
+    return new RestException(Errors.UNPROCESSABLE, BATCH_ERROR, message);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.kafkarest.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * A chunked POST over a plain socket, for streaming produce: the body goes out one chunk at a time while the
+ * answer is read line by line ({@code \r\n} separated), and the client can vanish mid-stream with {@link #close}.
+ */
+public final class StreamingSocket implements AutoCloseable {
+  private final Socket socket;
+  private final OutputStream out;
+  private final InputStream in;
+  private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+  private int status = -1;
+  private boolean chunked;
+  private boolean ended;
+
+  public StreamingSocket(URI url, String contentType) throws IOException {
+    socket = new Socket(url.getHost(), url.getPort());
+    socket.setSoTimeout(20_000);
+    out = socket.getOutputStream();
+    in = new BufferedInputStream(socket.getInputStream());
+    out.write(("POST " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
+        + "\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  public void sendChunk(String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(bytes);
+    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  /** The answer's status, once its head has arrived. */
+  public int status() throws IOException {
+    if (status < 0) {
+      status = Integer.parseInt(line(in).split(" ")[1]);
+      for (String header = line(in); !header.isEmpty(); header = line(in)) {
+        String lower = header.toLowerCase(Locale.ROOT);
+        chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+      }
+    }
+    return status;
+  }
+
+  /** The next answer line, or null at the end of the answer. */
+  public String readLine() throws IOException {
+    status();
+    while (true) {
+      String text = pending.toString(StandardCharsets.UTF_8);
+      int end = text.indexOf("\r\n");
+      if (end >= 0) {
+        byte[] rest = text.substring(end + 2).getBytes(StandardCharsets.UTF_8);
+        pending.reset();
+        pending.write(rest);
+        return text.substring(0, end);
+      }
+      if (ended || !readMore()) {
+        ended = true;
+        return text.isEmpty() ? null : text;
+      }
+    }
+  }
+
+  private boolean readMore() throws IOException {
+    if (!chunked) {
+      int b = in.read();
+      if (b >= 0) {
+        pending.write(b);
+      }
+      return b >= 0;
+    }
+    int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
+    if (size == 0) {
+      return false;
+    }
+    pending.write(in.readNBytes(size));
+    line(in);
+    return true;
+  }
+
+  private static String line(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
+  }
+
+  /** Drops the connection at once, as a client that crashes. */
+  @Override
+  public void close() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
+}
