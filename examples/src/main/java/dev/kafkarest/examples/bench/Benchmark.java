@@ -46,7 +46,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The broker, the native clients and the HTTP load generator run in this JVM; the proxy (Jetty 12,
  * {@code KafkaRestServlet} under {@code /kafka}) runs in a child JVM so that its resident memory, threads and CPU
  * can be read from /proc. Options: {@code --quick} (under two minutes) or {@code --full}; {@code --only=produce,
- * latency,consume,idle}; {@code --proxy-opts="-Xmx512m ..."}; {@code --set key=value} (proxy setting, repeatable);
+ * stream,latency,consume,idle}; {@code --proxy-opts="-Xmx512m ..."}; {@code --set key=value} (proxy setting, repeatable);
  * {@code --proxy-warmup=SECONDS} (before produce, and each side before consume); {@code --jfr} (a flight
  * recording of the proxy in the output directory); {@code --profile[=event]} (an async-profiler flame graph of
  * each measured window, {@code profile-*.html}; event {@code itimer} by default, {@code cpu} where perf events
@@ -114,7 +114,7 @@ public final class Benchmark {
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Mode mode = FULL;
-    Set<String> only = Set.of("idle", "produce", "latency", "consume");
+    Set<String> only = Set.of("idle", "produce", "stream", "latency", "consume");
     List<String> proxyOpts = new ArrayList<>(List.of("-Xms64m", "-Xmx1g"));
     List<String> settings = new ArrayList<>();
     Path out = Files.isDirectory(Path.of("examples")) ? Path.of("examples", "target", "bench")
@@ -180,12 +180,16 @@ public final class Benchmark {
       if (only.contains("idle")) {
         idleConsumers();
       }
-      if (only.contains("produce") || only.contains("latency") || only.contains("consume")) {
+      if (only.contains("produce") || only.contains("stream") || only.contains("latency")
+          || only.contains("consume")) {
         try (ProxyProcess proxy = startProxy();
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(),
                  new ByteArraySerializer(), new ByteArraySerializer())) {
           if (only.contains("produce")) {
             produce(proxy, producer);
+          }
+          if (only.contains("stream")) {
+            streamProduce(proxy, producer);
           }
           if (only.contains("latency")) {
             latency(proxy, producer);
@@ -291,16 +295,20 @@ public final class Benchmark {
     int conns = 4;
     byte[] request = produceRequest(proxy, "binary", batch);
     List<double[]> rounds = new ArrayList<>();
+    double proxyCpuPerRecord = 0;
     for (int i = 0; i < mode.rounds; i++) {
       Load.Result nat = Load.run(conns, mode.warmupMs, mode.measureMs, NoState::new,
           s -> sendBatch(producer, value, batch), null);
+      Sampler sampler = sampler(proxy, "produce-target");
       Load.Result px = Load.run(conns, mode.warmupMs, mode.measureMs, () -> new HttpConn(proxy.port),
-          c -> produceOnce(c, request, batch), null);
+          c -> produceOnce(c, request, batch), sampler);
       rounds.add(new double[] {px.recordsPerSecond(), nat.recordsPerSecond(), px.machineCpuSeconds() / px.records(),
           nat.machineCpuSeconds() / nat.records()});
+      proxyCpuPerRecord += sampler.cpuSeconds() / px.records() / mode.rounds;
     }
     judged("Produce binary batch=100 conns=4 >= 0.8x native", "produce binary batch=100 conns=4, median of "
         + mode.rounds + " alternating rounds", rounds);
+    rows.get(rows.size() - 1).put("proxy_cpu_us_per_record", round3(proxyCpuPerRecord * 1e6));
   }
 
   /**
@@ -311,6 +319,10 @@ public final class Benchmark {
    * rate as measured if it used every core.
    */
   private void judged(String target, String scenario, List<double[]> rounds) {
+    judged(target, scenario, rounds, 0.8);
+  }
+
+  private void judged(String target, String scenario, List<double[]> rounds, double threshold) {
     List<double[]> byRatio = new ArrayList<>(rounds);
     byRatio.sort(java.util.Comparator.comparingDouble(r -> r[0] / r[1]));
     double[] median = byRatio.get(byRatio.size() / 2);
@@ -329,11 +341,47 @@ public final class Benchmark {
     row.put("ceiling_ratio", round3(cores / median[2] / median[1]));
     progress(row);
     // The even-handed ceiling: native over proxy machine CPU per record, both paths at full CPU.
-    verdict(target + " (median of " + rounds.size() + ")", median[0] / median[1] >= 0.8,
+    verdict(target + " (median of " + rounds.size() + ")", median[0] / median[1] >= threshold,
         String.format(Locale.ROOT, "%.0f vs %.0f records/s = %.2fx; ratios of the rounds %s; machine CPU per record"
                 + " %.2f vs %.2f us, cpu_bound_ratio %.2fx",
             median[0], median[1], median[0] / median[1], row.get("ratios"), median[2] * 1e6, median[3] * 1e6,
             median[3] / median[2]));
+  }
+
+  /**
+   * v3 streaming produce of 1 KiB binary records over 1 and 4 long-lived chunked requests, against the native
+   * producer with the same settings and the same records in flight per sender, in alternating rounds.
+   */
+  private void streamProduce(ProxyProcess proxy, KafkaProducer<byte[], byte[]> producer) throws Exception {
+    byte[] value = randomBytes(RECORD_SIZE, 2);
+    String clusterId;
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+    }
+    int inFlight = Integer.parseInt(KafkaRestConfig.builder().bootstrapServers(bootstrap).build()
+        .get(KafkaRestConfig.V3_STREAM_MAX_IN_FLIGHT));
+    StreamingProduce.proxy(proxy.port, clusterId, PRODUCE_TOPIC, value, 4, mode.warmupMs, mode.measureMs, null);
+    for (int conns : new int[] {1, 4}) {
+      List<double[]> rounds = new ArrayList<>();
+      double proxyCpuPerRecord = 0;
+      for (int i = 0; i < mode.rounds; i++) {
+        StreamingProduce.Window nat = StreamingProduce.nativeProducer(producer, PRODUCE_TOPIC, value, conns,
+            inFlight, mode.warmupMs, mode.measureMs);
+        Sampler sampler = sampler(proxy, "stream-conns" + conns);
+        StreamingProduce.Window px = StreamingProduce.proxy(proxy.port, clusterId, PRODUCE_TOPIC, value, conns,
+            mode.warmupMs, mode.measureMs, sampler);
+        if (px.errors() > 0 || nat.errors() > 0) {
+          throw new IOException("stream round had errors: proxy " + px.errors() + ", native " + nat.errors());
+        }
+        rounds.add(new double[] {px.recordsPerSecond(), nat.recordsPerSecond(),
+            px.machineCpuSeconds() / px.records(), nat.machineCpuSeconds() / nat.records()});
+        proxyCpuPerRecord += sampler.cpuSeconds() / px.records() / mode.rounds;
+      }
+      String shape = "stream produce binary, " + conns + (conns == 1 ? " request" : " requests");
+      judged("Stream produce binary over " + conns + " request(s) >= 0.9x native", shape + ", median of "
+          + mode.rounds + " alternating rounds", rounds, 0.9);
+      rows.get(rows.size() - 1).put("proxy_cpu_us_per_record", round3(proxyCpuPerRecord * 1e6));
+    }
   }
 
   private static byte[] produceRequest(ProxyProcess proxy, String format, int batch) {
@@ -736,6 +784,11 @@ public final class Benchmark {
         rss = proxy.rssMib();
         threads = proxy.threads();
       }
+    }
+
+    /** The proxy's CPU seconds in the window. */
+    double cpuSeconds() {
+      return cpuEnd - cpuStart;
     }
 
     void into(Map<String, Object> row, double seconds) {
