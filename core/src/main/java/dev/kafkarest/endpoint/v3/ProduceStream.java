@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProduceStream implements StreamingBody {
   private static final byte[] SEPARATOR = "\r\n".getBytes(StandardCharsets.US_ASCII);
-  private static final CompletableFuture<byte[]> END = CompletableFuture.completedFuture(new byte[0]);
+  private static final CompletableFuture<Object> END = CompletableFuture.completedFuture(new byte[0]);
   static final String EXPIRED = "Streaming connection open for longer than allowed: Connection will be closed.";
 
   private final ProduceStreams.Slot slot;
@@ -38,7 +38,11 @@ final class ProduceStream implements StreamingBody {
   private final long deadlineNanos;
   private final int maxInFlight;
   private final Semaphore inFlight;
-  private final LinkedBlockingQueue<CompletableFuture<byte[]>> answers = new LinkedBlockingQueue<>();
+  /**
+   * Each record's answer in order: a future of what Kafka acknowledged ({@link RecordPublisher.Produced}, turned
+   * into its line by the writer, so that Kafka's I/O thread never formats JSON) or of a line made already.
+   */
+  private final LinkedBlockingQueue<CompletableFuture<?>> answers = new LinkedBlockingQueue<>();
   private final Object lock = new Object();
   private boolean ended; // guarded by lock: no answer is queued after it is set
 
@@ -89,7 +93,7 @@ final class ProduceStream implements StreamingBody {
   private void writeAll(OutputStream out) throws IOException, InterruptedException {
     while (true) {
       long wait = deadlineNanos - System.nanoTime();
-      CompletableFuture<byte[]> next = wait > 0 ? answers.poll(wait, TimeUnit.NANOSECONDS) : null;
+      CompletableFuture<?> next = wait > 0 ? answers.poll(wait, TimeUnit.NANOSECONDS) : null;
       if (next == null) {
         expire(out);
         return;
@@ -99,7 +103,7 @@ final class ProduceStream implements StreamingBody {
         return;
       }
       write(out, next);
-      CompletableFuture<byte[]> following = answers.peek();
+      CompletableFuture<?> following = answers.peek();
       if (following == null || !following.isDone()) {
         out.flush();
       }
@@ -109,7 +113,7 @@ final class ProduceStream implements StreamingBody {
   /** Past the deadline: what is in flight is still answered, then one 408 item. */
   private void expire(OutputStream out) throws IOException, InterruptedException {
     end();
-    for (CompletableFuture<byte[]> next = answers.poll(); next != null && next != END; next = answers.poll()) {
+    for (CompletableFuture<?> next = answers.poll(); next != null && next != END; next = answers.poll()) {
       write(out, next);
     }
     out.write(line(new RestException(408, 408, EXPIRED)));
@@ -117,9 +121,12 @@ final class ProduceStream implements StreamingBody {
     out.flush();
   }
 
-  private void write(OutputStream out, CompletableFuture<byte[]> answer) throws IOException, InterruptedException {
+  private void write(OutputStream out, CompletableFuture<?> answer) throws IOException, InterruptedException {
     try {
-      out.write(answer.get()); // completes within the producer's delivery.timeout.ms
+      Object done = answer.get(); // completes within the producer's delivery.timeout.ms
+      out.write(done instanceof RecordPublisher.Produced produced
+          ? Json.bytes(ProduceAnswers.streamed(clusterId, topic, produced))
+          : (byte[]) done);
     } catch (ExecutionException e) {
       out.write(line(e.getCause()));
     }
@@ -165,14 +172,12 @@ final class ProduceStream implements StreamingBody {
   }
 
   /** Encodes on this thread (a registry look-up may wait), then sends, so Kafka keeps the stream's order. */
-  private CompletableFuture<byte[]> answer(JsonNode node) {
+  private CompletableFuture<?> answer(JsonNode node) {
     try {
       ProduceRecord record = ProduceRecord.of(node, ProduceRecord.FIELDS,
           name -> Errors.malformedJson("Unrecognized field \"" + Errors.quote(name) + "\"."));
       Prepared prepared = publisher.prepare(topic, record).get();
-      return publisher.send(topic, prepared).handle((produced, failure) -> failure == null
-          ? Json.bytes(ProduceAnswers.streamed(clusterId, topic, produced))
-          : line(failure));
+      return publisher.send(topic, prepared);
     } catch (ExecutionException e) {
       return CompletableFuture.completedFuture(line(e.getCause()));
     } catch (InterruptedException e) {
@@ -193,7 +198,7 @@ final class ProduceStream implements StreamingBody {
     }
   }
 
-  private void offer(CompletableFuture<byte[]> answer) {
+  private void offer(CompletableFuture<?> answer) {
     synchronized (lock) {
       if (!ended) {
         answers.add(answer);
