@@ -16,6 +16,8 @@ final class FloorTomcat implements AutoCloseable {
   private final Tomcat tomcat = new Tomcat();
   private final Connector connector = new Connector();
   private final Path baseDir;
+  /** Tomcat points these at its base directory, and a later Tomcat would create it again: put them back. */
+  private final java.util.Properties before = (java.util.Properties) System.getProperties().clone();
 
   FloorTomcat(String mapping, Servlet servlet) throws Exception {
     baseDir = Files.createTempDirectory("tomcat-floors-");
@@ -40,6 +42,14 @@ final class FloorTomcat implements AutoCloseable {
       tomcat.stop();
       tomcat.destroy();
     } finally {
+      for (String key : new String[] {"catalina.home", "catalina.base"}) {
+        String value = before.getProperty(key);
+        if (value == null) {
+          System.clearProperty(key);
+        } else {
+          System.setProperty(key, value);
+        }
+      }
       try (Stream<Path> files = Files.walk(baseDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
