@@ -29,6 +29,20 @@ public final class MediaTypes {
     return type.trim().toLowerCase(Locale.ROOT);
   }
 
+  /** The {@code charset} parameter of a media type, lower case, or null when it has none. */
+  public static String charset(String mediaType) {
+    if (mediaType == null) {
+      return null;
+    }
+    for (String param : mediaType.split(";")) {
+      int eq = param.indexOf('=');
+      if (eq > 0 && param.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+        return param.substring(eq + 1).trim().replace("\"", "").toLowerCase(Locale.ROOT);
+      }
+    }
+    return null;
+  }
+
   /** A type the server offers, with its server-side quality as JAX-RS {@code qs} expresses it. */
   public record Offer(String type, double qs) {}
 

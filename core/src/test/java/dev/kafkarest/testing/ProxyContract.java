@@ -191,6 +191,30 @@ public abstract class ProxyContract {
     assertEquals(404, otherCluster.errorCode());
   }
 
+  @Test
+  void v3LagOfAGroupThatMovesForward() throws Exception {
+    String t = newTopic(1);
+    String group = "contract-lag-" + UUID.randomUUID();
+    ok(http.post("/topics/" + t, BINARY, "{\"records\":[{\"value\":\"AA==\"},{\"value\":\"AQ==\"},"
+        + "{\"value\":\"Ag==\"}]}"));
+    admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(t, 0), new OffsetAndMetadata(1))).all()
+        .get(30, TimeUnit.SECONDS);
+    String cluster = "/v3/clusters/" + v3(http.get("/v3/clusters"), 200).get("data").get(0).get("cluster_id").asText();
+    String lags = cluster + "/consumer-groups/" + group + "/lags";
+    JsonNode lag = v3(http.get(lags), 200).get("data").get(0);
+    assertEquals(t, lag.get("topic_name").asText());
+    assertEquals(1, lag.get("current_offset").asLong());
+    assertEquals(3, lag.get("log_end_offset").asLong());
+    assertEquals(2, lag.get("lag").asLong());
+    assertEquals(http.mount() + lags + "/" + t + "/partitions/0", lag.get("metadata").get("self").asText());
+
+    ok(http.post("/topics/" + t, BINARY, "{\"records\":[{\"value\":\"Aw==\"},{\"value\":\"BA==\"}]}"));
+    JsonNode summary = v3(http.get(cluster + "/consumer-groups/" + group + "/lag-summary"), 200);
+    assertEquals(4, summary.get("total_lag").asLong());
+    assertEquals(4, summary.get("max_lag").asLong());
+    assertEquals(t, summary.get("max_lag_topic_name").asText());
+  }
+
   private static JsonNode v3(Reply reply, int status) {
     assertEquals(status, reply.status(), reply::toString);
     assertEquals(MediaTypes.JSON, reply.contentType(), reply::toString);

@@ -88,7 +88,7 @@ public final class ProduceBatchEndpoint implements Endpoint {
 
   /** The entries, after Confluent's whole-request checks (422/42208, 422 for unknown fields, 400 for shape). */
   private List<ProduceRecord> entries(RestRequest req) throws IOException {
-    JsonNode body = Json.readTree(req.body());
+    JsonNode body = Json.readTree(Latin1Body.utf8(req));
     if (body == null || body.isNull()) {
       throw batchError("Request body is empty. Data is required.");
     }

@@ -39,7 +39,7 @@ public final class ProduceStreamEndpoint implements Endpoint {
         (req, p) -> {
           String topic = p.get("topic");
           guard.require(req, Operation.PRODUCE, Resource.topic(topic));
-          RecordStream records = new RecordStream(req.body(), limits.maxRecordBytes());
+          RecordStream records = new RecordStream(Latin1Body.utf8(req), limits.maxRecordBytes());
           ProduceStreams.Slot slot = streams.open();
           ProduceStream stream = new ProduceStream(slot, streams.threads(), records, publisher, p.get("cluster"),
               topic, limits.maxDurationMs(), limits.maxInFlight());
