@@ -416,10 +416,20 @@ public abstract class ProxyContract {
     awaitNoProduceStreams();
   }
 
+  /**
+   * Whether the container sends a stream's answer lines while the proxy is blocked reading more of the request
+   * body. Jetty 12.1 (servlet) and Jersey (on Jetty or Tomcat) hold back every line after the first until more
+   * body arrives (a known limit, see the README), so those hosts say no and the test that needs it is skipped
+   * there, not passed; the servlet on Tomcat sends them.
+   */
+  protected boolean sendsAnswersWhileTheBodyIsOpen() {
+    return true;
+  }
+
   @Test
-  @org.junit.jupiter.api.Disabled("Jetty 12.1 holds back the 2nd and later answer lines while the stream's reader "
-      + "thread is blocked reading the request (the first line arrives); needs the non-blocking read path")
   void v3StreamClientThatDisconnectsLosesNothingAcknowledged() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(sendsAnswersWhileTheBodyIsOpen(),
+        "this container holds back streamed answers while the request body is open");
     String t = newTopic(1);
     try (StreamingSocket stream = new StreamingSocket(
         URI.create(http.mount() + "/v3/clusters/any/topics/" + t + "/records"), "application/json")) {

@@ -39,4 +39,9 @@ class JerseyApplicationPathTest extends ProxyContract {
   protected void unmount() throws Exception {
     jetty.close();
   }
+
+  @Override
+  protected boolean sendsAnswersWhileTheBodyIsOpen() {
+    return false; // Jersey on Jetty 12.1: see ProxyContract
+  }
 }

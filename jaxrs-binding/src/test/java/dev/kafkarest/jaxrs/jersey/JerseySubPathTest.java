@@ -40,4 +40,9 @@ class JerseySubPathTest extends ProxyContract {
   void hostResourcesAndHost404sAreUntouched() {
     HostCoexistence.assertHostKeepsItsPaths(jetty.uri("/api"));
   }
+
+  @Override
+  protected boolean sendsAnswersWhileTheBodyIsOpen() {
+    return false; // Jersey on Jetty 12.1: see ProxyContract
+  }
 }
