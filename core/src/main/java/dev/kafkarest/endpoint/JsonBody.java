@@ -74,6 +74,11 @@ public final class JsonBody {
   }
 
   public String text(String field) {
+    return text(node, field);
+  }
+
+  /** A string field of any object node: null when absent or null, 400 when not a string. */
+  public static String text(JsonNode node, String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return null;

@@ -1,6 +1,7 @@
 package dev.kafkarest.endpoint.v3;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kafkarest.endpoint.JsonBody;
 import dev.kafkarest.error.Errors;
 import dev.kafkarest.error.RestException;
 import dev.kafkarest.schema.SubjectNameStrategy;
@@ -152,14 +153,7 @@ record ProduceRecord(String id, Integer partitionId, List<Header> headers, Data 
   }
 
   private static String text(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isTextual()) {
-      throw Errors.badRequest(field + " must be a string.");
-    }
-    return v.textValue();
+    return JsonBody.text(node, field);
   }
 
   private static Integer integer(JsonNode node, String field) {
