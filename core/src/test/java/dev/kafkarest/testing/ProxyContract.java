@@ -418,9 +418,9 @@ public abstract class ProxyContract {
 
   /**
    * Whether the container sends a stream's answer lines while the proxy is blocked reading more of the request
-   * body. Jetty 12.1 (servlet) and Jersey (on Jetty or Tomcat) hold back every line after the first until more
-   * body arrives (a known limit, see the README), so those hosts say no and the test that needs it is skipped
-   * there, not passed; the servlet on Tomcat sends them.
+   * body. Jetty 12.1 holds back every line after the first until more body arrives (a known limit, see the
+   * README), so the Jetty hosts say no and the test that needs it is skipped there, not passed. (Jersey also
+   * buffers answers up to its {@code jersey.config.server.contentLength.buffer}; the Jersey hosts set it to 0.)
    */
   protected boolean sendsAnswersWhileTheBodyIsOpen() {
     return true;

@@ -42,6 +42,6 @@ class JerseyApplicationPathTest extends ProxyContract {
 
   @Override
   protected boolean sendsAnswersWhileTheBodyIsOpen() {
-    return false; // Jersey on Jetty 12.1: see ProxyContract
+    return false; // Jetty 12.1: see ProxyContract
   }
 }

@@ -43,6 +43,6 @@ class JerseySubPathTest extends ProxyContract {
 
   @Override
   protected boolean sendsAnswersWhileTheBodyIsOpen() {
-    return false; // Jersey on Jetty 12.1: see ProxyContract
+    return false; // Jetty 12.1: see ProxyContract
   }
 }
