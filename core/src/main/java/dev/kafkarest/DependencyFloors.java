@@ -1,5 +1,6 @@
 package dev.kafkarest;
 
+import dev.kafkarest.kafka.ClientVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -7,10 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Supplier;
 import java.util.jar.Manifest;
-import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * The oldest version of each library shared with the host that this release is tested with (the compat-floors
@@ -27,7 +26,7 @@ final class DependencyFloors {
           () -> com.fasterxml.jackson.core.json.PackageVersion.VERSION.toString()),
       new Floor("com.fasterxml.jackson.core:jackson-databind", "2.15", false,
           () -> com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString()),
-      new Floor("org.apache.kafka:kafka-clients", "3.7", false, DependencyFloors::kafkaClientsVersion),
+      new Floor("org.apache.kafka:kafka-clients", "3.7", false, ClientVersion::version),
       new Floor("org.slf4j:slf4j-api", "1.7", false, () -> bundleVersion("org.slf4j.Logger", "slf4j.api")),
       new Floor("org.apache.avro:avro", "1.11", true, () -> bundleVersion("org.apache.avro.Schema", "avro")),
       new Floor("com.google.protobuf:protobuf-java", "3.25", true,
@@ -119,23 +118,6 @@ final class DependencyFloors {
         return null;
       }
       return attributes.getValue("Bundle-Version");
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /**
-   * kafka-clients' own version file. {@code AppInfoParser.getVersion()} may read the same file name from another
-   * Kafka jar (kafka-streams, the server), so it is read from the jar that holds the client classes.
-   */
-  static String kafkaClientsVersion() {
-    try (InputStream in = openInJarOf("org.apache.kafka.common.utils.AppInfoParser", "kafka/kafka-version.properties")) {
-      if (in == null) {
-        return AppInfoParser.getVersion();
-      }
-      Properties properties = new Properties();
-      properties.load(in);
-      return properties.getProperty("version");
     } catch (IOException e) {
       return null;
     }

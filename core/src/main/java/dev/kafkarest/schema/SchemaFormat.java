@@ -175,18 +175,13 @@ public final class SchemaFormat<S> implements RecordFormat {
   }
 
   private String subject(String topic, boolean isKey, S schema) {
-    return (isKey ? keySubjects : valueSubjects).subject(topic, isKey, () -> support.recordName(schema));
+    return defaultStrategy(isKey).subject(topic, isKey, () -> support.recordName(schema));
   }
 
   private CompletableFuture<Resolved<S>> resolve(String topic, boolean isKey, String text, Integer id) {
     if (text != null) {
       S parsed = parseText(text);
-      String subject;
-      try {
-        subject = subject(topic, isKey, parsed);
-      } catch (InvalidSchemaException e) {
-        throw new RestException(Errors.UNPROCESSABLE, Errors.INVALID_SCHEMA, "Invalid schema: " + e.getMessage());
-      }
+      String subject = subjectOrInvalid(null, topic, isKey, parsed);
       return registry.lookupOrRegister(subject, RegistrySchema.of(support.schemaType(), text))
           .handle((resolvedId, failure) -> {
             if (failure != null) {

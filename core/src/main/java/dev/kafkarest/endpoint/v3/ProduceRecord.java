@@ -102,8 +102,8 @@ record ProduceRecord(String id, Integer partitionId, List<Header> headers, Data 
       throw Errors.badRequest("key and value must be objects with a \"data\" field.");
     }
     checkFields(node, DATA_FIELDS, unknown);
-    Data d = new Data(type(node.get("type")), text(node, "subject"), strategy(node.get("subject_name_strategy")),
-        integer(node, "schema_id"), integer(node, "schema_version"), text(node, "schema"), node.get("data"));
+    Data d = new Data(type(node.get("type")), JsonBody.text(node, "subject"), strategy(node.get("subject_name_strategy")),
+        integer(node, "schema_id"), integer(node, "schema_version"), JsonBody.text(node, "schema"), node.get("data"));
     check(d.strategy() == null || d.subject() == null, "Only one of 'subject_name_strategy' or 'subject' can be used.");
     check(d.schemaId() != null ? d.schemaVersion() == null && d.schema() == null
             : d.schemaVersion() == null || d.schema() == null,
@@ -150,10 +150,6 @@ record ProduceRecord(String id, Integer partitionId, List<Header> headers, Data 
     } catch (IllegalArgumentException e) {
       throw Errors.badRequest("subject_name_strategy=" + Errors.quote(node.asText()) + " is not known.");
     }
-  }
-
-  private static String text(JsonNode node, String field) {
-    return JsonBody.text(node, field);
   }
 
   private static Integer integer(JsonNode node, String field) {

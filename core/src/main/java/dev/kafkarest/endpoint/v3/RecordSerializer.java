@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kafkarest.endpoint.v3.ProduceRecord.Data;
 import dev.kafkarest.endpoint.v3.ProduceRecord.Type;
 import dev.kafkarest.error.Errors;
+import dev.kafkarest.error.ExceptionMapper;
 import dev.kafkarest.error.RestException;
 import dev.kafkarest.format.EmbeddedFormat;
 import dev.kafkarest.format.RecordFormats;
@@ -15,7 +16,6 @@ import dev.kafkarest.schema.SchemaRegistryClient;
 import dev.kafkarest.schema.SubjectNameStrategy;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Turns one v3 key or value into Kafka bytes. BINARY, JSON and STRING are encoded here; the schema types go
@@ -136,7 +136,7 @@ final class RecordSerializer {
   }
 
   private static RestException serializationError(Throwable failure, String what) {
-    Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable t = ExceptionMapper.unwrap(failure);
     if (t instanceof RestException e) {
       return e;
     }

@@ -32,6 +32,10 @@ final class StreamingProduce {
     double recordsPerSecond() {
       return records / seconds;
     }
+
+    Window withErrors(long count) {
+      return new Window(records, seconds, machineCpuSeconds, count);
+    }
   }
 
   private StreamingProduce() {}
@@ -66,20 +70,7 @@ final class StreamingProduce {
       InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
       threads.add(start("stream-reader-" + i, () -> countAcks(in, acked, errors), failure));
     }
-    Load.sleepUntil(System.nanoTime() + warmupMs * 1_000_000);
-    long atWarm = acked.get();
-    double busy0 = Load.machineBusySeconds();
-    if (sampler != null) {
-      sampler.at(true);
-    }
-    long t0 = System.nanoTime();
-    Load.sleepUntil(t0 + measureMs * 1_000_000);
-    long atEnd = acked.get();
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    double busy = Load.machineBusySeconds() - busy0;
-    if (sampler != null) {
-      sampler.at(false);
-    }
+    Window window = measure(acked, warmupMs, measureMs, sampler);
     for (Thread t : threads) {
       t.join(30_000);
     }
@@ -89,7 +80,7 @@ final class StreamingProduce {
     if (failure.get() != null) {
       throw new IOException("a stream failed", failure.get());
     }
-    return new Window(atEnd - atWarm, seconds, busy, errors.get());
+    return window.withErrors(errors.get()); // counted after the drain, not only in the window
   }
 
   /** The native producer, {@code threads} senders each keeping up to {@code inFlight} records unacknowledged. */
@@ -113,21 +104,34 @@ final class StreamingProduce {
         window.acquire(inFlight); // every record of this sender answered
       }, failure));
     }
-    Load.sleepUntil(System.nanoTime() + warmupMs * 1_000_000);
-    long atWarm = acked.get();
-    double busy0 = Load.machineBusySeconds();
-    long t0 = System.nanoTime();
-    Load.sleepUntil(t0 + measureMs * 1_000_000);
-    long atEnd = acked.get();
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    double busy = Load.machineBusySeconds() - busy0;
+    Window window = measure(acked, warmupMs, measureMs, null);
     for (Thread t : senders) {
       t.join(30_000);
     }
     if (failure.get() != null) {
       throw new IOException("a sender failed", failure.get());
     }
-    return new Window(atEnd - atWarm, seconds, busy, errors.get());
+    return window.withErrors(errors.get()); // counted after the drain, not only in the window
+  }
+
+  /** Waits out the warm-up, then counts what is acknowledged in the window and the machine's busy CPU in it. */
+  private static Window measure(AtomicLong acked, long warmupMs, long measureMs,
+                                Benchmark.Sampler sampler) {
+    Load.sleepUntil(System.nanoTime() + warmupMs * 1_000_000);
+    long atWarm = acked.get();
+    double busy0 = Load.machineBusySeconds();
+    if (sampler != null) {
+      sampler.at(true);
+    }
+    long t0 = System.nanoTime();
+    Load.sleepUntil(t0 + measureMs * 1_000_000);
+    long atEnd = acked.get();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double busy = Load.machineBusySeconds() - busy0;
+    if (sampler != null) {
+      sampler.at(false);
+    }
+    return new Window(atEnd - atWarm, seconds, busy, 0);
   }
 
   /** One HTTP chunk of {@code RECORDS_PER_CHUNK} binary records, each on its own line. */
