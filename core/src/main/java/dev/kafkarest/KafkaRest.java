@@ -13,6 +13,7 @@ import dev.kafkarest.endpoint.v3.ConfigsEndpoint;
 import dev.kafkarest.endpoint.v3.ConsumerGroupsEndpoint;
 import dev.kafkarest.endpoint.v3.ConsumerLagsEndpoint;
 import dev.kafkarest.endpoint.v3.ProduceBatchEndpoint;
+import dev.kafkarest.endpoint.v3.ProduceRateLimits;
 import dev.kafkarest.endpoint.v3.ProduceStreamEndpoint;
 import dev.kafkarest.endpoint.v3.ProduceStreams;
 import dev.kafkarest.endpoint.v3.ReassignmentsEndpoint;
@@ -96,6 +97,7 @@ public final class KafkaRest implements AutoCloseable {
         config.getInt(KafkaRestConfig.V3_STREAM_MAX_IN_FLIGHT),
         config.getLong(KafkaRestConfig.V3_STREAM_MAX_DURATION_MS),
         config.getLong(KafkaRestConfig.V3_STREAM_RECORD_MAX_BYTES));
+    ProduceRateLimits rateLimits = ProduceRateLimits.fromConfig(config, b.clock);
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
         .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
@@ -114,8 +116,8 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new ConsumerLagsEndpoint(clusterAdmin, groupAdmin, guard))
         .endpoint(new AclsEndpoint(clusterAdmin, aclAdmin, guard))
         .endpoint(new ProduceBatchEndpoint(recordProducer, formats,
-            config.getInt(KafkaRestConfig.V3_BATCH_MAX_ENTRIES), guard))
-        .endpoint(new ProduceStreamEndpoint(recordProducer, formats, produceStreams, streamLimits, guard))
+            config.getInt(KafkaRestConfig.V3_BATCH_MAX_ENTRIES), rateLimits, guard))
+        .endpoint(new ProduceStreamEndpoint(recordProducer, formats, produceStreams, streamLimits, rateLimits, guard))
         .build();
   }
 

@@ -35,12 +35,20 @@ public final class KafkaRestConfig {
   public static final String V3_STREAM_MAX_IN_FLIGHT = "v3.produce.stream.max.in.flight";
   public static final String V3_STREAM_MAX_DURATION_MS = "v3.produce.stream.max.duration.ms";
   public static final String V3_STREAM_RECORD_MAX_BYTES = "v3.produce.stream.record.max.bytes";
+  public static final String V3_RATE_LIMIT_ENABLED = "v3.produce.rate.limit.enabled";
+  public static final String V3_RATE_LIMIT_RECORDS = "v3.produce.rate.limit.max.requests.per.sec";
+  public static final String V3_RATE_LIMIT_RECORDS_GLOBAL = "v3.produce.rate.limit.max.requests.global.per.sec";
+  public static final String V3_RATE_LIMIT_BYTES = "v3.produce.rate.limit.max.bytes.per.sec";
+  public static final String V3_RATE_LIMIT_BYTES_GLOBAL = "v3.produce.rate.limit.max.bytes.global.per.sec";
 
   /** Proxy keys that start with "consumer." but are not Kafka consumer settings. */
   private static final Set<String> PROXY_CONSUMER_KEYS = Set.of(
       CONSUMER_REQUEST_TIMEOUT_MS, CONSUMER_INSTANCE_TIMEOUT_MS, CONSUMER_REQUEST_MAX_BYTES,
       CONSUMER_ITERATOR_BACKOFF_MS, CONSUMER_THREADS, CONSUMER_MAX_INSTANCES, CONSUMER_MAX_POLLS,
       "consumer.iterator.timeout.ms");
+
+  /** Keys whose values are true or false; every other key with a default but {@link #ID} is a number. */
+  private static final Set<String> BOOLEAN_KEYS = Set.of(V3_RATE_LIMIT_ENABLED);
 
   private static final Map<String, String> DEFAULTS = Map.ofEntries(
       Map.entry(CONSUMER_REQUEST_TIMEOUT_MS, "1000"),
@@ -58,6 +66,11 @@ public final class KafkaRestConfig {
       Map.entry(V3_STREAM_MAX_IN_FLIGHT, "1000"),
       Map.entry(V3_STREAM_MAX_DURATION_MS, "86400000"),
       Map.entry(V3_STREAM_RECORD_MAX_BYTES, "16777216"),
+      Map.entry(V3_RATE_LIMIT_ENABLED, "false"),
+      Map.entry(V3_RATE_LIMIT_RECORDS, "10000"),
+      Map.entry(V3_RATE_LIMIT_RECORDS_GLOBAL, "10000"),
+      Map.entry(V3_RATE_LIMIT_BYTES, "10000000"),
+      Map.entry(V3_RATE_LIMIT_BYTES_GLOBAL, "10000000"),
       Map.entry(ID, ""));
 
   /**
@@ -88,7 +101,9 @@ public final class KafkaRestConfig {
       throw new IllegalArgumentException(BOOTSTRAP_SERVERS + " is required");
     }
     for (String key : DEFAULTS.keySet()) {
-      if (!key.equals(ID)) {
+      if (BOOLEAN_KEYS.contains(key)) {
+        getBoolean(key);
+      } else if (!key.equals(ID)) {
         getLong(key);
       }
     }
@@ -115,6 +130,14 @@ public final class KafkaRestConfig {
   public String get(String key) {
     String value = values.get(key);
     return value != null ? value : DEFAULTS.get(key);
+  }
+
+  public boolean getBoolean(String key) {
+    String value = get(key).trim();
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(key + " must be true or false");
+    }
+    return value.equals("true");
   }
 
   public long getLong(String key) {

@@ -39,11 +39,14 @@ public final class ProduceBatchEndpoint implements Endpoint {
 
   private final RecordPublisher publisher;
   private final int maxEntries;
+  private final ProduceRateLimits rateLimits;
   private final AccessGuard guard;
 
-  public ProduceBatchEndpoint(RecordProducer producer, RecordFormats formats, int maxEntries, AccessGuard guard) {
+  public ProduceBatchEndpoint(RecordProducer producer, RecordFormats formats, int maxEntries,
+                              ProduceRateLimits rateLimits, AccessGuard guard) {
     this.publisher = new RecordPublisher(producer, new RecordSerializer(formats));
     this.maxEntries = maxEntries;
+    this.rateLimits = rateLimits;
     this.guard = guard;
   }
 
@@ -55,13 +58,26 @@ public final class ProduceBatchEndpoint implements Endpoint {
 
   private CompletionStage<RestResponse> produce(RestRequest req, String clusterId, String topic) throws IOException {
     guard.require(req, Operation.PRODUCE, Resource.topic(topic));
-    List<ProduceRecord> entries = entries(req);
+    List<JsonNode> nodes = new ArrayList<>();
+    List<ProduceRecord> entries = entries(req, nodes);
     List<CompletableFuture<Prepared>> prepared = new ArrayList<>();
-    entries.forEach(e -> prepared.add(publisher.prepare(topic, e)));
+    for (int i = 0; i < entries.size(); i++) {
+      prepared.add(prepare(clusterId, topic, nodes.get(i), entries.get(i)));
+    }
     return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new))
         .handle((ignored, failure) -> sendInOrder(topic, prepared))
         .thenCompose(produced -> CompletableFuture.allOf(produced.toArray(CompletableFuture[]::new))
             .handle((ignored, failure) -> answer(clusterId, topic, entries, produced)));
+  }
+
+  /** An entry over a rate limit fails alone (429), as in a stream. */
+  private CompletableFuture<Prepared> prepare(String clusterId, String topic, JsonNode node, ProduceRecord entry) {
+    try {
+      rateLimits.admit(clusterId, () -> Json.bytes(node).length);
+    } catch (RestException limited) {
+      return CompletableFuture.failedFuture(limited);
+    }
+    return publisher.prepare(topic, entry);
   }
 
   private List<CompletableFuture<Produced>> sendInOrder(String topic, List<CompletableFuture<Prepared>> prepared) {
@@ -86,8 +102,8 @@ public final class ProduceBatchEndpoint implements Endpoint {
     return Json.response(207, MediaTypes.JSON, body);
   }
 
-  /** The entries, after Confluent's whole-request checks (422/42208, 422 for unknown fields, 400 for shape). */
-  private List<ProduceRecord> entries(RestRequest req) throws IOException {
+  /** The entries (their JSON into {@code nodes}), after Confluent's whole-request checks (422/42208, 422 for unknown fields, 400 for shape). */
+  private List<ProduceRecord> entries(RestRequest req, List<JsonNode> nodes) throws IOException {
     JsonNode body = Json.readTree(Latin1Body.utf8(req));
     if (body == null || body.isNull()) {
       throw batchError("Request body is empty. Data is required.");
@@ -114,6 +130,7 @@ public final class ProduceBatchEndpoint implements Endpoint {
           throw batchError("Batch entry identifier is not a valid string.");
         }
         entries.add(ProduceRecord.of(entry, ProduceRecord.BATCH_FIELDS, Errors::unrecognizedField));
+        nodes.add(entry);
         if (!ids.add(id.textValue())) {
           throw batchError("Batch entry IDs are not distinct.");
         }

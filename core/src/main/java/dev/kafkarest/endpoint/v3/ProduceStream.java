@@ -33,6 +33,7 @@ final class ProduceStream implements StreamingBody {
   private final Executor threads;
   private final RecordStream records;
   private final RecordPublisher publisher;
+  private final ProduceRateLimits rateLimits;
   private final String clusterId;
   private final String topic;
   private final long deadlineNanos;
@@ -47,11 +48,12 @@ final class ProduceStream implements StreamingBody {
   private boolean ended; // guarded by lock: no answer is queued after it is set
 
   ProduceStream(ProduceStreams.Slot slot, Executor threads, RecordStream records, RecordPublisher publisher,
-                String clusterId, String topic, long maxDurationMs, int maxInFlight) {
+                ProduceRateLimits rateLimits, String clusterId, String topic, long maxDurationMs, int maxInFlight) {
     this.slot = slot;
     this.threads = threads;
     this.records = records;
     this.publisher = publisher;
+    this.rateLimits = rateLimits;
     this.clusterId = clusterId;
     this.topic = topic;
     this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxDurationMs);
@@ -176,6 +178,7 @@ final class ProduceStream implements StreamingBody {
     try {
       ProduceRecord record = ProduceRecord.of(node, ProduceRecord.FIELDS,
           name -> Errors.malformedJson("Unrecognized field \"" + Errors.quote(name) + "\"."));
+      rateLimits.admit(clusterId, records::recordBytes);
       Prepared prepared = publisher.prepare(topic, record).get();
       return publisher.send(topic, prepared);
     } catch (ExecutionException e) {

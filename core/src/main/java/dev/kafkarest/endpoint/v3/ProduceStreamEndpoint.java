@@ -23,13 +23,15 @@ public final class ProduceStreamEndpoint implements Endpoint {
   private final RecordPublisher publisher;
   private final ProduceStreams streams;
   private final Limits limits;
+  private final ProduceRateLimits rateLimits;
   private final AccessGuard guard;
 
   public ProduceStreamEndpoint(RecordProducer producer, RecordFormats formats, ProduceStreams streams, Limits limits,
-                               AccessGuard guard) {
+                               ProduceRateLimits rateLimits, AccessGuard guard) {
     this.publisher = new RecordPublisher(producer, new RecordSerializer(formats));
     this.streams = streams;
     this.limits = limits;
+    this.rateLimits = rateLimits;
     this.guard = guard;
   }
 
@@ -41,7 +43,8 @@ public final class ProduceStreamEndpoint implements Endpoint {
           guard.require(req, Operation.PRODUCE, Resource.topic(topic));
           RecordStream records = new RecordStream(Latin1Body.utf8(req), limits.maxRecordBytes());
           ProduceStreams.Slot slot = streams.open();
-          ProduceStream stream = new ProduceStream(slot, streams.threads(), records, publisher, p.get("cluster"),
+          ProduceStream stream = new ProduceStream(slot, streams.threads(), records, publisher, rateLimits,
+              p.get("cluster"),
               topic, limits.maxDurationMs(), limits.maxInFlight());
           return CompletableFuture.completedFuture(RestResponse.of(200, MediaTypes.JSON, stream));
         });

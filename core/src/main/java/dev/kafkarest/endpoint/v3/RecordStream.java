@@ -25,6 +25,7 @@ final class RecordStream {
 
   private final CountingStream counted;
   private JsonParser parser;
+  private long recordBytes;
 
   RecordStream(InputStream body, long maxRecordBytes) {
     this.counted = new CountingStream(body, maxRecordBytes);
@@ -44,12 +45,20 @@ final class RecordStream {
       if (parser.nextToken() == null) {
         return null;
       }
-      return TREES.readTree(parser);
+      long start = parser.getTokenLocation().getByteOffset();
+      JsonNode record = TREES.readTree(parser);
+      recordBytes = parser.getCurrentLocation().getByteOffset() - start;
+      return record;
     } catch (JacksonException e) {
       throw ExceptionMapper.toRestException(e);
     } catch (TooLarge e) {
       throw Errors.malformedJson(TOO_LARGE);
     }
+  }
+
+  /** The size in the body of the value {@link #next} returned last, from its first byte to its last. */
+  long recordBytes() {
+    return recordBytes;
   }
 
   private static final class TooLarge extends RuntimeException {
