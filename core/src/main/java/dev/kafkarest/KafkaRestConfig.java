@@ -35,6 +35,10 @@ public final class KafkaRestConfig {
   public static final String V3_STREAM_MAX_IN_FLIGHT = "v3.produce.stream.max.in.flight";
   public static final String V3_STREAM_MAX_DURATION_MS = "v3.produce.stream.max.duration.ms";
   public static final String V3_STREAM_RECORD_MAX_BYTES = "v3.produce.stream.record.max.bytes";
+  /** How long {@code KafkaRest.health()} waits for Kafka (and the registry) before it calls them down. */
+  public static final String HEALTH_TIMEOUT_MS = "health.timeout.ms";
+  /** How long a health result is reused, so that a busy health page does not reach the cluster each time. */
+  public static final String HEALTH_CACHE_MS = "health.cache.ms";
 
   /** Proxy keys that start with "consumer." but are not Kafka consumer settings. */
   private static final Set<String> PROXY_CONSUMER_KEYS = Set.of(
@@ -58,6 +62,8 @@ public final class KafkaRestConfig {
       Map.entry(V3_STREAM_MAX_IN_FLIGHT, "1000"),
       Map.entry(V3_STREAM_MAX_DURATION_MS, "86400000"),
       Map.entry(V3_STREAM_RECORD_MAX_BYTES, "16777216"),
+      Map.entry(HEALTH_TIMEOUT_MS, "2000"),
+      Map.entry(HEALTH_CACHE_MS, "1000"),
       Map.entry(ID, ""));
 
   /**
