@@ -1,5 +1,6 @@
 package dev.kafkarest.health;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,7 @@ public record Health(Status status, Map<String, Component> components) {
       return new Component(Status.DOWN, Map.of("error", error));
     }
 
+    @JsonIgnore // status says it: Jackson would write it twice
     public boolean isUp() {
       return status == Status.UP;
     }
@@ -42,6 +44,7 @@ public record Health(Status status, Map<String, Component> components) {
     return new Health(up ? Status.UP : Status.DOWN, components);
   }
 
+  @JsonIgnore
   public boolean isUp() {
     return status == Status.UP;
   }

@@ -105,6 +105,14 @@ class HealthTest {
   }
 
   @Test
+  void jacksonWritesItInSpringBootsShape() throws Exception {
+    Health health = Health.of(java.util.Map.of("kafka", Health.Component.down("Kafka did not answer within 5 ms")));
+    assertEquals("{\"status\":\"DOWN\",\"components\":{\"kafka\":{\"status\":\"DOWN\","
+        + "\"details\":{\"error\":\"Kafka did not answer within 5 ms\"}}}}",
+        dev.kafkarest.http.Json.MAPPER.writeValueAsString(health));
+  }
+
+  @Test
   void downOnceClosing() {
     KafkaRest rest = KafkaRest.create(config().build());
     assertTrue(rest.health().isUp());
