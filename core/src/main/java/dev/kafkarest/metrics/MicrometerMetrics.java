@@ -185,7 +185,9 @@ public final class MicrometerMetrics implements ProxyMetrics {
 
   private Timer timer(String name, Tag... extra) {
     List<Object> key = List.of(name, List.of(extra));
-    return meter(key, () -> Timer.builder(name).tags(tags).tags(List.of(extra)).publishPercentileHistogram(histograms)
+    // Null unless asked for: a host's MeterFilter (Spring Boot's management.metrics.distribution.*) then decides.
+    Boolean histogram = histograms ? Boolean.TRUE : null;
+    return meter(key, () -> Timer.builder(name).tags(tags).tags(List.of(extra)).publishPercentileHistogram(histogram)
         .register(registry));
   }
 
