@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kafkarest.KafkaRest;
 import dev.kafkarest.KafkaRestConfig;
+import dev.kafkarest.http.Headers;
 import dev.kafkarest.http.MediaTypes;
+import dev.kafkarest.http.RestRequest;
+import dev.kafkarest.http.RestResponse;
+import dev.kafkarest.http.StreamingBody;
 import dev.kafkarest.testing.DirectCalls;
 import dev.kafkarest.testing.DirectCalls.Reply;
 import dev.kafkarest.testing.SharedKafka;
@@ -18,11 +22,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -168,6 +178,40 @@ class MicrometerMetricsTest {
     }
     assertEquals(java.util.List.of(), registry.getMeters().stream().map(m -> m.getId().getName()).toList(),
         "close removes every meter");
+  }
+
+  @Test
+  void aV3StreamIsCountedWhileOpenAndItsAnswerBytesAsWritten() throws Exception {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    MeterRegistry registry = new SimpleMeterRegistry();
+    try (KafkaRest rest = KafkaRest.builder(config()).metrics(MicrometerMetrics.of(registry)).build()) {
+      PipedOutputStream body = new PipedOutputStream();
+      RestRequest request = RestRequest.builder("POST", "/v3/clusters/c1/topics/" + topic + "/records")
+          .headers(Headers.of("Content-Type", "application/json", "Transfer-Encoding", "chunked"))
+          .body(new PipedInputStream(body, 1 << 16))
+          .build();
+      RestResponse response = rest.handle(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals(200, response.status());
+      assertTrue(response.body() instanceof StreamingBody, "counting keeps the body a stream for the binding");
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+        try {
+          response.body().writeTo(answer);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertEquals(1, gauge(registry, MicrometerMetrics.PRODUCE_STREAMS));
+      body.write("{\"value\":{\"type\":\"STRING\",\"data\":\"a\"}}{\"value\":{\"type\":\"STRING\",\"data\":\"b\"}}"
+          .getBytes(StandardCharsets.UTF_8));
+      body.close();
+      written.get(30, TimeUnit.SECONDS);
+      assertEquals(2, answer.toString(StandardCharsets.UTF_8).split("\r\n").length, answer::toString);
+      assertEquals(answer.size(), count(registry, MicrometerMetrics.HTTP_BYTES_OUT,
+          "route", "/v3/clusters/{cluster}/topics/{topic}/records"));
+      assertEquals(2, count(registry, MicrometerMetrics.PRODUCE_RECORDS));
+      waitFor(() -> gauge(registry, MicrometerMetrics.PRODUCE_STREAMS) == 0, "the stream's slot is given back");
+    }
   }
 
   @Test
