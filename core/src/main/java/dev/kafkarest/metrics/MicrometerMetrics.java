@@ -79,6 +79,7 @@ public final class MicrometerMetrics implements ProxyMetrics {
   private final boolean consumerClientMetrics;
   /** Every meter registered here, so that close can remove them; keyed by what tells them apart. */
   private final Map<List<Object>, Meter> meters = new ConcurrentHashMap<>();
+  /** Consumer instances whose Kafka metrics are bound, to unbind at close. */
   private final Set<Instance> instances = ConcurrentHashMap.newKeySet();
   private final Queue<Binding> bindings = new ConcurrentLinkedQueue<>();
   private final AtomicInteger waitingReads = new AtomicInteger();
@@ -383,9 +384,7 @@ public final class MicrometerMetrics implements ProxyMetrics {
     if (closed) {
       return ConsumerMeter.NONE;
     }
-    Instance instance = new Instance();
-    instances.add(instance);
-    return instance;
+    return new Instance(); // tracked once it binds a client: an instance whose create failed leaves no trace
   }
 
   private final class Instance implements ConsumerMeter {
@@ -396,6 +395,9 @@ public final class MicrometerMetrics implements ProxyMetrics {
     public synchronized void bind(Consumer<?, ?> consumer) {
       if (consumerClientMetrics && client == null && !done) {
         client = bindClient(view -> new KafkaClientMetrics(consumer, tags, view));
+        if (client != null) {
+          instances.add(this);
+        }
       }
     }
 
