@@ -37,15 +37,14 @@ public final class RecordProducer {
    */
   public CompletableFuture<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
     CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
-    metrics.produced(record, acknowledged);
     try {
-      producer.send(record, (metadata, failure) -> {
+      producer.send(record, metrics.produced(record, (metadata, failure) -> {
         if (failure != null) {
           acknowledged.completeExceptionally(failure);
         } else {
           acknowledged.complete(metadata);
         }
-      });
+      }));
     } catch (RuntimeException e) {
       acknowledged.completeExceptionally(e);
     }

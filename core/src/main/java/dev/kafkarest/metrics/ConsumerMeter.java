@@ -11,7 +11,7 @@ public interface ConsumerMeter {
   /** The instance's Kafka consumer, created at its first use. */
   default void bind(Consumer<?, ?> consumer) {}
 
-  /** Records returned in one answer, and their key and value bytes. */
+  /** Records returned in one answer, and their key and value bytes; called just after the answer is completed. */
   default void returned(List<ConsumerRecord<byte[], byte[]>> records, long bytes) {}
 
   /** The group gave the instance its partitions (once per rebalance it took part in). */

@@ -35,8 +35,8 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -330,22 +330,26 @@ public final class MicrometerMetrics implements ProxyMetrics {
   // ---- produce ----
 
   @Override
-  public void produced(ProducerRecord<byte[], byte[]> record, CompletionStage<RecordMetadata> acknowledged) {
+  public Callback produced(ProducerRecord<byte[], byte[]> record, Callback acknowledged) {
     if (closed) {
-      return;
+      return acknowledged;
     }
     long start = System.nanoTime();
     Tag[] topic = topic(record.topic());
     increment(counter(PRODUCE_RECORDS, "records", topic), 1);
     increment(counter(PRODUCE_BYTES, "bytes", topic), size(record.key()) + size(record.value()));
-    acknowledged.whenComplete((metadata, failure) -> {
-      if (failure == null) {
-        record(timer(PRODUCE_ACK, topic), start);
-      } else {
-        Tag code = Tag.of("error_code", Integer.toString(ExceptionMapper.produceErrorCode(failure)));
-        increment(counter(PRODUCE_ERRORS, "records", append(topic, code)), 1);
+    return (metadata, failure) -> {
+      try {
+        if (failure == null) {
+          record(timer(PRODUCE_ACK, topic), start);
+        } else {
+          Tag code = Tag.of("error_code", Integer.toString(ExceptionMapper.produceErrorCode(failure)));
+          increment(counter(PRODUCE_ERRORS, "records", append(topic, code)), 1);
+        }
+      } finally {
+        acknowledged.onCompletion(metadata, failure);
       }
-    });
+    };
   }
 
   private static Tag[] append(Tag[] tags, Tag tag) {

@@ -4,9 +4,9 @@ import java.util.Collection;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntSupplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * What the proxy tells about its work, for a host's metrics. The proxy calls these hooks and knows nothing of a
@@ -29,8 +29,13 @@ public interface ProxyMetrics extends AutoCloseable {
     return RequestMeter.NONE;
   }
 
-  /** A record handed to the producer; {@code acknowledged} completes when Kafka acknowledged it or it failed. */
-  default void produced(ProducerRecord<byte[], byte[]> record, CompletionStage<RecordMetadata> acknowledged) {}
+  /**
+   * A record about to be handed to the producer; returns the callback to give the producer: {@code acknowledged}
+   * itself, or one that measures first (so the meters are up to date before anyone sees the answer).
+   */
+  default Callback produced(ProducerRecord<byte[], byte[]> record, Callback acknowledged) {
+    return acknowledged;
+  }
 
   /** The meters of one new consumer instance. */
   default ConsumerMeter consumerInstance() {
