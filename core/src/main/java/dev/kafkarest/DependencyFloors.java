@@ -34,7 +34,10 @@ final class DependencyFloors {
       new Floor("com.google.protobuf:protobuf-java-util", "3.25", true,
           () -> bundleVersion("com.google.protobuf.util.JsonFormat", "com.google.protobuf.util")),
       new Floor("com.networknt:json-schema-validator", "2.0", true,
-          () -> bundleVersion("com.networknt.schema.Schema", "com.networknt.json-schema-validator")));
+          () -> bundleVersion("com.networknt.schema.Schema", "com.networknt.json-schema-validator")),
+      // Read from the jar's manifest, so checking loads no Micrometer class.
+      new Floor("io.micrometer:micrometer-core", "1.14", true,
+          () -> bundleVersion("io.micrometer.core.instrument.MeterRegistry", "micrometer-core")));
 
   private DependencyFloors() {}
 

@@ -23,6 +23,8 @@ import dev.kafkarest.error.Errors;
 import dev.kafkarest.error.ExceptionMapper;
 import dev.kafkarest.error.RestException;
 import dev.kafkarest.format.RecordFormats;
+import dev.kafkarest.health.Health;
+import dev.kafkarest.health.HealthCheck;
 import dev.kafkarest.http.Body;
 import dev.kafkarest.http.Json;
 import dev.kafkarest.http.LimitedInputStream;
@@ -37,7 +39,11 @@ import dev.kafkarest.kafka.GroupAdmin;
 import dev.kafkarest.kafka.KafkaClients;
 import dev.kafkarest.kafka.RecordProducer;
 import dev.kafkarest.kafka.TopicAdmin;
+import dev.kafkarest.metrics.ProxyMetrics;
+import dev.kafkarest.metrics.RequestMeter;
+import dev.kafkarest.schema.RegistrySettings;
 import dev.kafkarest.schema.SchemaFormats;
+import dev.kafkarest.schema.SchemaRegistryClient;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.AccessPolicy;
 import java.io.InputStream;
@@ -51,6 +57,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -72,18 +80,21 @@ public final class KafkaRest implements AutoCloseable {
   private final boolean ownsScheduler;
   private final Router router;
   private final long requestMaxBytes;
+  private final ProxyMetrics metrics;
+  private final HealthCheck health;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KafkaRest(Builder b) {
     DependencyFloors.check(); // before anything touches a library that may be too old
     this.config = b.config;
+    this.metrics = b.metrics;
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = ownsScheduler ? newScheduler() : b.scheduler;
     KafkaClients clients = b.clients;
     RecordFormats formats = b.formats != null ? b.formats : SchemaFormats.forConfig(config);
     this.producer = clients.producer(config.producerProperties());
     this.admin = clients.admin(config.adminProperties());
-    this.consumers = new ConsumerRegistry(config, clients, formats, b.clock, scheduler);
+    this.consumers = new ConsumerRegistry(config, clients, formats, b.clock, scheduler, metrics);
     this.requestMaxBytes = config.getLong(KafkaRestConfig.REQUEST_MAX_BYTES);
     AccessGuard guard = new AccessGuard(b.accessPolicy);
     ClusterAdmin clusterAdmin = new ClusterAdmin(admin);
@@ -91,7 +102,7 @@ public final class KafkaRest implements AutoCloseable {
     ConfigAdmin configAdmin = new ConfigAdmin(admin);
     GroupAdmin groupAdmin = new GroupAdmin(admin);
     AclAdmin aclAdmin = new AclAdmin(admin);
-    RecordProducer recordProducer = new RecordProducer(producer);
+    RecordProducer recordProducer = new RecordProducer(producer, metrics);
     this.produceStreams = new ProduceStreams(config.getInt(KafkaRestConfig.V3_MAX_STREAMS));
     ProduceStreamEndpoint.Limits streamLimits = new ProduceStreamEndpoint.Limits(
         config.getInt(KafkaRestConfig.V3_STREAM_MAX_IN_FLIGHT),
@@ -119,6 +130,18 @@ public final class KafkaRest implements AutoCloseable {
             config.getInt(KafkaRestConfig.V3_BATCH_MAX_ENTRIES), rateLimits, guard))
         .endpoint(new ProduceStreamEndpoint(recordProducer, formats, produceStreams, streamLimits, rateLimits, guard))
         .build();
+    metrics.bind(new ProxyMetrics.Sources(producer, admin, consumers::size, produceStreams::active));
+    this.health = new HealthCheck(admin, registryForHealth(config), closed::get,
+        config.getLong(KafkaRestConfig.HEALTH_TIMEOUT_MS), config.getLong(KafkaRestConfig.HEALTH_CACHE_MS));
+  }
+
+  /** The registry client of the health check, made at its first use: a host that never asks pays nothing. */
+  private static Supplier<SchemaRegistryClient> registryForHealth(KafkaRestConfig config) {
+    if (!RegistrySettings.isConfigured(config)) {
+      return null;
+    }
+    AtomicReference<SchemaRegistryClient> client = new AtomicReference<>();
+    return () -> client.updateAndGet(c -> c != null ? c : new SchemaRegistryClient(RegistrySettings.from(config)));
   }
 
   public static Builder builder(KafkaRestConfig config) {
@@ -138,24 +161,36 @@ public final class KafkaRest implements AutoCloseable {
     return produceStreams.active();
   }
 
+  /**
+   * Whether Kafka (and the Schema Registry, when configured) answered within {@code health.timeout.ms}, and whether
+   * the proxy is closing; for the host's health page. Blocks at most about that timeout; results are reused for
+   * {@code health.cache.ms}.
+   */
+  public Health health() {
+    return health.check();
+  }
+
   /** Handles one request. The stage always completes normally, with an error answer when something failed. */
   public CompletionStage<RestResponse> handle(RestRequest request) {
+    RequestMeter meter = metrics.request(request.method());
     CompletionStage<RestResponse> stage;
     try {
-      stage = dispatch(request);
+      stage = dispatch(request, meter);
     } catch (Throwable t) {
       stage = CompletableFuture.failedFuture(t);
     }
-    return stage.handle((response, failure) -> failure == null ? response : errorResponse(request, failure));
+    return stage.handle((response, failure) ->
+        meter.answered(failure == null ? response : errorResponse(request, failure), failure));
   }
 
-  private CompletionStage<RestResponse> dispatch(RestRequest request) throws Exception {
+  private CompletionStage<RestResponse> dispatch(RestRequest request, RequestMeter meter) throws Exception {
     if (closed.get()) {
       throw Errors.unavailable("The proxy is shutting down.");
     }
     boolean head = request.method().equals("HEAD");
     Router.Match match = router.match(head ? "GET" : request.method(), request.path());
     Router.Route route = match.route();
+    meter.route(route.template().text());
     if (head && route.produces().isEmpty()) {
       // HEAD is GET without the body, so only for reads without side effects: never for records.
       throw Errors.methodNotAllowed();
@@ -163,7 +198,8 @@ public final class KafkaRest implements AutoCloseable {
     checkContentType(request, route);
     String responseType = negotiate(request, route);
     // A stream's body has no total limit: it bounds each record instead.
-    InputStream body = route.streaming() ? request.body() : new LimitedInputStream(request.body(), requestMaxBytes);
+    InputStream body = meter.body(route.streaming() ? request.body()
+        : new LimitedInputStream(request.body(), requestMaxBytes));
     RestRequest limited = new RestRequest(request.method(), request.path(), request.query(), request.headers(),
         body, request.baseUri(), request.principal());
     CompletionStage<RestResponse> stage = route.handler().handle(limited, match.params());
@@ -237,6 +273,7 @@ public final class KafkaRest implements AutoCloseable {
     closeQuietly("produce streams", produceStreams::close);
     closeQuietly("producer", () -> producer.close(Duration.ofSeconds(30)));
     closeQuietly("admin client", () -> admin.close(Duration.ofSeconds(5)));
+    closeQuietly("metrics", metrics::close);
     if (ownsScheduler) {
       scheduler.shutdownNow();
       closeQuietly("scheduler", () -> scheduler.awaitTermination(5, TimeUnit.SECONDS));
@@ -273,6 +310,7 @@ public final class KafkaRest implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private RecordFormats formats;
     private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
+    private ProxyMetrics metrics = ProxyMetrics.NONE;
 
     private Builder(KafkaRestConfig config) {
       this.config = config;
@@ -302,6 +340,16 @@ public final class KafkaRest implements AutoCloseable {
     /** Who may do what; the binding supplies the caller's principal. Default: everything is allowed. */
     public Builder accessPolicy(AccessPolicy policy) {
       this.accessPolicy = policy;
+      return this;
+    }
+
+    /**
+     * Where the proxy reports its meters: {@code MicrometerMetrics.of(registry)} for a Micrometer
+     * {@code MeterRegistry}. The proxy owns it from here on and closes it (its meters leave the registry) on close.
+     * Default: none, and no Micrometer class is ever loaded.
+     */
+    public Builder metrics(ProxyMetrics metrics) {
+      this.metrics = metrics;
       return this;
     }
 

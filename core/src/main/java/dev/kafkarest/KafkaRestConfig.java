@@ -40,6 +40,10 @@ public final class KafkaRestConfig {
   public static final String V3_RATE_LIMIT_RECORDS_GLOBAL = "v3.produce.rate.limit.max.requests.global.per.sec";
   public static final String V3_RATE_LIMIT_BYTES = "v3.produce.rate.limit.max.bytes.per.sec";
   public static final String V3_RATE_LIMIT_BYTES_GLOBAL = "v3.produce.rate.limit.max.bytes.global.per.sec";
+  /** How long {@code KafkaRest.health()} waits for Kafka (and the registry) before it calls them down. */
+  public static final String HEALTH_TIMEOUT_MS = "health.timeout.ms";
+  /** How long a health result is reused, so that a busy health page does not reach the cluster each time. */
+  public static final String HEALTH_CACHE_MS = "health.cache.ms";
 
   /** Proxy keys that start with "consumer." but are not Kafka consumer settings. */
   private static final Set<String> PROXY_CONSUMER_KEYS = Set.of(
@@ -71,6 +75,8 @@ public final class KafkaRestConfig {
       Map.entry(V3_RATE_LIMIT_RECORDS_GLOBAL, "10000"),
       Map.entry(V3_RATE_LIMIT_BYTES, "10000000"),
       Map.entry(V3_RATE_LIMIT_BYTES_GLOBAL, "10000000"),
+      Map.entry(HEALTH_TIMEOUT_MS, "2000"),
+      Map.entry(HEALTH_CACHE_MS, "1000"),
       Map.entry(ID, ""));
 
   /**

@@ -4,6 +4,7 @@ import dev.kafkarest.error.Errors;
 import dev.kafkarest.error.ExceptionMapper;
 import dev.kafkarest.error.RestException;
 import dev.kafkarest.format.RecordFormat;
+import dev.kafkarest.metrics.ConsumerMeter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -89,6 +90,7 @@ public final class ConsumerInstance {
   private final long backoffMs;
   private final long autoCommitIntervalMs;
   private final long bufferLimitBytes;
+  private final ConsumerMeter meter;
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
   private final Map<TopicPartition, OffsetAndMetadata> returned = new HashMap<>();
   private final AtomicInteger activeCalls = new AtomicInteger();
@@ -111,6 +113,15 @@ public final class ConsumerInstance {
   ConsumerInstance(ConsumerInstanceId id, String owner, ConsumerSettings settings, RecordFormat format,
                    Supplier<Consumer<byte[], byte[]>> consumerFactory, Executor pool, ScheduledExecutorService timer,
                    java.time.Clock clock, long backoffMs, long autoCommitIntervalMs, long bufferLimitBytes) {
+    this(id, owner, settings, format, consumerFactory, pool, timer, clock, backoffMs, autoCommitIntervalMs,
+        bufferLimitBytes, ConsumerMeter.NONE);
+  }
+
+  ConsumerInstance(ConsumerInstanceId id, String owner, ConsumerSettings settings, RecordFormat format,
+                   Supplier<Consumer<byte[], byte[]>> consumerFactory, Executor pool, ScheduledExecutorService timer,
+                   java.time.Clock clock, long backoffMs, long autoCommitIntervalMs, long bufferLimitBytes,
+                   ConsumerMeter meter) {
+    this.meter = meter;
     this.id = id;
     this.owner = owner;
     this.settings = settings;
@@ -481,6 +492,7 @@ public final class ConsumerInstance {
     }
     if (op.result.complete(decoded)) {
       lastAnswerBytes = bytes;
+      meter.returned(taken, bytes);
       // A partition's records come in offset order, in runs: the last of each run is what it has returned so far.
       for (int i = 0; i < taken.size(); i++) {
         ConsumerRecord<byte[], byte[]> r = taken.get(i);
@@ -681,7 +693,9 @@ public final class ConsumerInstance {
     }
 
     @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      meter.rebalanced();
+    }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
@@ -732,6 +746,7 @@ public final class ConsumerInstance {
   private Consumer<byte[], byte[]> consumer() {
     if (consumer == null) {
       consumer = consumerFactory.get();
+      meter.bind(consumer);
     }
     return consumer;
   }
@@ -776,6 +791,7 @@ public final class ConsumerInstance {
       } catch (RuntimeException e) {
         log.warn("Closing consumer {} failed", id, e);
       } finally {
+        meter.close();
         done.complete(null);
       }
     };

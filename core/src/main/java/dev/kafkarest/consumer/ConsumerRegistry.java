@@ -2,11 +2,13 @@ package dev.kafkarest.consumer;
 
 import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.error.Errors;
+import dev.kafkarest.error.LimitExceeded;
 import dev.kafkarest.error.RestException;
 import dev.kafkarest.format.RecordFormat;
 import dev.kafkarest.format.RecordFormats;
 import dev.kafkarest.kafka.ClientVersion;
 import dev.kafkarest.kafka.KafkaClients;
+import dev.kafkarest.metrics.ProxyMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +49,7 @@ public final class ConsumerRegistry implements AutoCloseable {
   private final RecordFormats formats;
   private final Clock clock;
   private final ScheduledExecutorService timer;
+  private final ProxyMetrics metrics;
   private final ThreadPoolExecutor pool;
   private final Map<ConsumerInstanceId, ConsumerInstance> instances = new ConcurrentHashMap<>();
   private final AtomicInteger reserved = new AtomicInteger();
@@ -63,7 +66,13 @@ public final class ConsumerRegistry implements AutoCloseable {
 
   public ConsumerRegistry(KafkaRestConfig config, KafkaClients clients, RecordFormats formats, Clock clock,
                           ScheduledExecutorService timer) {
+    this(config, clients, formats, clock, timer, ProxyMetrics.NONE);
+  }
+
+  public ConsumerRegistry(KafkaRestConfig config, KafkaClients clients, RecordFormats formats, Clock clock,
+                          ScheduledExecutorService timer, ProxyMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.clients = clients;
     this.formats = formats;
     this.clock = clock;
@@ -105,7 +114,7 @@ public final class ConsumerRegistry implements AutoCloseable {
       ConsumerInstance instance = new ConsumerInstance(id, owner, settings, format,
           () -> newConsumer(properties, group), pool, timer, clock,
           config.getLong(KafkaRestConfig.CONSUMER_ITERATOR_BACKOFF_MS), autoCommitInterval(),
-          config.getLong(KafkaRestConfig.CONSUMER_REQUEST_MAX_BYTES));
+          config.getLong(KafkaRestConfig.CONSUMER_REQUEST_MAX_BYTES), metrics.consumerInstance());
       if (instances.putIfAbsent(id, instance) != null) {
         throw Errors.consumerAlreadyExists();
       }
@@ -224,13 +233,15 @@ public final class ConsumerRegistry implements AutoCloseable {
   public CompletionStage<java.util.List<ConsumedRecord>> read(ConsumerInstance instance, long timeoutMs,
                                                               long maxBytes) {
     if (!polls.tryAcquire()) {
-      throw new RestException(429, 429, "Too many concurrent records requests; try again shortly.");
+      throw new LimitExceeded(KafkaRestConfig.CONSUMER_MAX_POLLS, 429, 429,
+          "Too many concurrent records requests; try again shortly.");
     }
     try {
       long minBytes = instance.settings().fetchMinBytes() > 0 ? instance.settings().fetchMinBytes()
           : config.getLong(KafkaRestConfig.FETCH_MIN_BYTES);
       // The permit is back before the caller sees the answer, so the client's next read is not refused.
-      return instance.read(new ReadLimits(timeoutMs, maxBytes, minBytes)).whenComplete((r, e) -> polls.release());
+      return metrics.read(instance.read(new ReadLimits(timeoutMs, maxBytes, minBytes)))
+          .whenComplete((r, e) -> polls.release());
     } catch (RuntimeException e) {
       polls.release();
       throw e;
@@ -272,6 +283,7 @@ public final class ConsumerRegistry implements AutoCloseable {
       if (!instance.busy() && now - instance.lastUsedMillis() > timeout
           && instances.remove(instance.id(), instance)) {
         log.info("Consumer instance {} expired after {} ms idle", instance.id(), timeout);
+        metrics.consumerExpired();
         close(instance);
       }
     }

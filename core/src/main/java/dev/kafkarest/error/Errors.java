@@ -83,7 +83,7 @@ public final class Errors {
   }
 
   public static RestException requestTooLarge(long limit) {
-    return new RestException(PAYLOAD_TOO_LARGE, PAYLOAD_TOO_LARGE,
+    return new LimitExceeded(dev.kafkarest.KafkaRestConfig.REQUEST_MAX_BYTES, PAYLOAD_TOO_LARGE, PAYLOAD_TOO_LARGE,
         "Request body is larger than the limit of " + limit + " bytes.");
   }
 
@@ -123,7 +123,7 @@ public final class Errors {
   }
 
   public static RestException tooManyConsumers(int limit) {
-    return new RestException(TOO_MANY_REQUESTS, TOO_MANY_REQUESTS,
+    return new LimitExceeded(dev.kafkarest.KafkaRestConfig.CONSUMER_MAX_INSTANCES, TOO_MANY_REQUESTS, TOO_MANY_REQUESTS,
         "Too many consumer instances: this proxy allows at most " + limit + ".");
   }
 

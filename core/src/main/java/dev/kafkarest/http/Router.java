@@ -72,10 +72,12 @@ public final class Router {
 
   /** A parsed path template. */
   public static final class Template {
+    private final String text;
     private final String[] parts;
     private final int literals;
 
     Template(String template) {
+      this.text = template;
       this.parts = split(template);
       int count = 0;
       for (String p : parts) {
@@ -84,6 +86,11 @@ public final class Router {
         }
       }
       this.literals = count;
+    }
+
+    /** The template as written, such as {@code /topics/{topic}}: a metrics tag of few values. */
+    public String text() {
+      return text;
     }
 
     private static boolean isParam(String part) {

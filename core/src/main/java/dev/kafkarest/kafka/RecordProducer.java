@@ -1,5 +1,6 @@
 package dev.kafkarest.kafka;
 
+import dev.kafkarest.metrics.ProxyMetrics;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -11,9 +12,15 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class RecordProducer {
   private final Producer<byte[], byte[]> producer;
+  private final ProxyMetrics metrics;
 
   public RecordProducer(Producer<byte[], byte[]> producer) {
+    this(producer, ProxyMetrics.NONE);
+  }
+
+  public RecordProducer(Producer<byte[], byte[]> producer, ProxyMetrics metrics) {
     this.producer = producer;
+    this.metrics = metrics;
   }
 
   /**
@@ -31,13 +38,13 @@ public final class RecordProducer {
   public CompletableFuture<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
     CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
     try {
-      producer.send(record, (metadata, failure) -> {
+      producer.send(record, metrics.produced(record, (metadata, failure) -> {
         if (failure != null) {
           acknowledged.completeExceptionally(failure);
         } else {
           acknowledged.complete(metadata);
         }
-      });
+      }));
     } catch (RuntimeException e) {
       acknowledged.completeExceptionally(e);
     }

@@ -126,6 +126,31 @@ public final class SchemaRegistryClient {
         .thenApply(SchemaRegistryClient::registeredOf);
   }
 
+  /**
+   * Completes when the registry answers {@code GET /config} (for health checks): any answer but 401, 403 or a 5xx
+   * shows it is there; those and a network failure fail the future, with a message fit for a health page.
+   */
+  public CompletableFuture<Void> reachable() {
+    return call("GET", "/config", null)
+        .<Void>thenApply(n -> null)
+        .exceptionallyCompose(failure -> {
+          Throwable t = unwrap(failure);
+          if (t instanceof SchemaRegistryException e && e.httpStatus() >= 400 && e.httpStatus() < 500
+              && e.httpStatus() != 401 && e.httpStatus() != 403) {
+            return CompletableFuture.completedFuture(null);
+          }
+          if (t instanceof SchemaRegistryException e && (e.httpStatus() == 401 || e.httpStatus() == 403)) {
+            return CompletableFuture.failedFuture(new SchemaRegistryException(e.httpStatus(), 0,
+                "Schema Registry refused the proxy's credentials (HTTP " + e.httpStatus() + ")"));
+          }
+          if (t instanceof SchemaRegistryException e && e.httpStatus() >= 500) {
+            return CompletableFuture.failedFuture(new SchemaRegistryException(e.httpStatus(), 0,
+                "Schema Registry answered HTTP " + e.httpStatus()));
+          }
+          return CompletableFuture.failedFuture(t);
+        });
+  }
+
   // --- HTTP ---
 
   private CompletableFuture<JsonNode> call(String method, String path, byte[] body) {

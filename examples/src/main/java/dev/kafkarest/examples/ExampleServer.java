@@ -28,6 +28,11 @@ public final class ExampleServer implements AutoCloseable {
     return mount.baseUri();
   }
 
+  /** Says on {@code out} whether the brokers answer (bounded by health.timeout.ms); the server serves either way. */
+  public boolean reportBrokers(java.io.PrintStream out) {
+    return mount.reportBrokers(out);
+  }
+
   @Override
   public void close() throws Exception {
     mount.close();
@@ -35,6 +40,7 @@ public final class ExampleServer implements AutoCloseable {
 
   public static void main(String[] args) throws Exception {
     ExampleServer server = ExampleSetup.startOrExit(() -> start(ExampleSetup.properties(args)));
+    server.reportBrokers(System.out);
     ExampleSetup.serveUntilStopped(server, "Kafka REST proxy", server.baseUri());
   }
 }

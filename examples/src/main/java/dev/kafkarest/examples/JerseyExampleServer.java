@@ -33,6 +33,11 @@ public final class JerseyExampleServer implements AutoCloseable {
     return mount.baseUri();
   }
 
+  /** Says on {@code out} whether the brokers answer (bounded by health.timeout.ms); the server serves either way. */
+  public boolean reportBrokers(java.io.PrintStream out) {
+    return mount.reportBrokers(out);
+  }
+
   @Override
   public void close() throws Exception {
     mount.close();
@@ -40,6 +45,7 @@ public final class JerseyExampleServer implements AutoCloseable {
 
   public static void main(String[] args) throws Exception {
     JerseyExampleServer server = ExampleSetup.startOrExit(() -> start(ExampleSetup.properties(args)));
+    server.reportBrokers(System.out);
     ExampleSetup.serveUntilStopped(server, "Kafka REST proxy (Jersey)", server.baseUri());
   }
 }

@@ -1,6 +1,9 @@
 package dev.kafkarest.examples;
 
 import dev.kafkarest.KafkaRest;
+import dev.kafkarest.metrics.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.Servlet;
 import java.net.URI;
 import java.util.Properties;
@@ -20,12 +23,13 @@ final class JettyMount implements AutoCloseable {
   private final ExampleSetup setup;
   private final KafkaRest rest;
   private final Server jetty = new Server();
+  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final URI baseUri;
 
   private JettyMount(ExampleSetup setup, Function<KafkaRest, Servlet> servlet) throws Exception {
     this.setup = setup;
     try {
-      this.rest = KafkaRest.create(setup.config());
+      this.rest = KafkaRest.builder(setup.config()).metrics(MicrometerMetrics.of(meters)).build();
     } catch (IllegalArgumentException | ConfigException e) { // a proxy or Kafka client setting is malformed
       throw new ExampleSetup.SetupException(e.getMessage());
     }
@@ -40,6 +44,7 @@ final class JettyMount implements AutoCloseable {
     ServletHolder holder = new ServletHolder("kafka", servlet.apply(rest));
     holder.setAsyncSupported(true); // long polls must not hold a Jetty thread
     context.addServlet(holder, "/kafka/*");
+    Operations.mount(context, rest, meters);
     jetty.setHandler(context);
     jetty.start();
     this.baseUri = URI.create(listener.getScheme() + "://" + listener.getHost() + ":" + connector.getLocalPort()
@@ -73,6 +78,12 @@ final class JettyMount implements AutoCloseable {
   /** The proxy's base URL, e.g. http://127.0.0.1:8082/kafka. */
   URI baseUri() {
     return baseUri;
+  }
+
+  /** Says on {@code out} whether the brokers answer (and where health and metrics are); see {@link Operations}. */
+  boolean reportBrokers(java.io.PrintStream out) {
+    String base = baseUri.toString();
+    return Operations.reportBrokers(rest, URI.create(base.substring(0, base.length() - "/kafka".length())), out);
   }
 
   /** Stops Jetty first (no new requests), then the proxy, then the embedded broker and registry if any. */

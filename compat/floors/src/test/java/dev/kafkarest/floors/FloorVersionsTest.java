@@ -18,6 +18,7 @@ class FloorVersionsTest {
     assertJar(com.google.protobuf.Message.class, "protobuf-java-3.25.5.jar");
     assertJar(com.google.protobuf.util.JsonFormat.class, "protobuf-java-util-3.25.5.jar");
     assertJar(com.networknt.schema.SchemaRegistry.class, "json-schema-validator-2.0.0.jar");
+    assertJar(io.micrometer.core.instrument.MeterRegistry.class, "micrometer-core-1.14.7.jar");
     assertJar(jakarta.ws.rs.core.Feature.class, "jakarta.ws.rs-api-3.1.0.jar");
     // Tomcat 10.1 implements Servlet 6.0 and brings its own API classes.
     assertTrue(org.apache.catalina.util.ServerInfo.getServerNumber().startsWith("10.1."));

@@ -2,7 +2,9 @@ package dev.kafkarest.endpoint.v2;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.error.Errors;
+import dev.kafkarest.error.LimitExceeded;
 import dev.kafkarest.format.EmbeddedFormat;
 import dev.kafkarest.format.RecordFormat;
 import dev.kafkarest.format.SchemaSelection;
@@ -92,7 +94,8 @@ final class ProduceRequestReader {
     List<ParsedRecord> records = new ArrayList<>();
     while (p.nextToken() != JsonToken.END_ARRAY) {
       if (records.size() >= maxRecords) {
-        throw Errors.unprocessable("Too many records in one request: the limit is " + maxRecords + ".");
+        throw new LimitExceeded(KafkaRestConfig.PRODUCE_MAX_RECORDS, Errors.UNPROCESSABLE, Errors.UNPROCESSABLE,
+            "Too many records in one request: the limit is " + maxRecords + ".");
       }
       records.add(record(p));
     }

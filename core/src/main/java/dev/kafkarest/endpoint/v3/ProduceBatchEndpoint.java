@@ -3,9 +3,11 @@ package dev.kafkarest.endpoint.v3;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.endpoint.v3.RecordPublisher.Prepared;
 import dev.kafkarest.endpoint.v3.RecordPublisher.Produced;
 import dev.kafkarest.error.Errors;
+import dev.kafkarest.error.LimitExceeded;
 import dev.kafkarest.error.RestException;
 import dev.kafkarest.format.RecordFormats;
 import dev.kafkarest.http.Endpoint;
@@ -140,7 +142,8 @@ public final class ProduceBatchEndpoint implements Endpoint {
       throw batchError("Empty batch.");
     }
     if (entries.size() > maxEntries) {
-      throw batchError("Too many entries in batch.");
+      throw new LimitExceeded(KafkaRestConfig.V3_BATCH_MAX_ENTRIES, Errors.UNPROCESSABLE, BATCH_ERROR,
+          "Too many entries in batch.");
     }
     return entries;
   }

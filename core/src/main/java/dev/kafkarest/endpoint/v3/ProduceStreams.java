@@ -1,7 +1,8 @@
 package dev.kafkarest.endpoint.v3;
 
+import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.error.Errors;
-import dev.kafkarest.error.RestException;
+import dev.kafkarest.error.LimitExceeded;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -35,7 +36,7 @@ public final class ProduceStreams implements AutoCloseable {
   /** A slot for one more stream, or 429 when {@code max} are open. */
   Slot open() {
     if (!slots.tryAcquire()) {
-      throw new RestException(Errors.TOO_MANY_REQUESTS, Errors.TOO_MANY_REQUESTS,
+      throw new LimitExceeded(KafkaRestConfig.V3_MAX_STREAMS, Errors.TOO_MANY_REQUESTS, Errors.TOO_MANY_REQUESTS,
           "Too many concurrent produce streams: this proxy allows at most " + max + ".");
     }
     return new Slot();

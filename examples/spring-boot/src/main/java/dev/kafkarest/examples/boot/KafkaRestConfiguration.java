@@ -2,13 +2,18 @@ package dev.kafkarest.examples.boot;
 
 import dev.kafkarest.KafkaRest;
 import dev.kafkarest.KafkaRestConfig;
+import dev.kafkarest.metrics.MicrometerMetrics;
 import dev.kafkarest.servlet.KafkaRestServlet;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.Properties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,11 +25,31 @@ public class KafkaRestConfiguration {
   static final String PREFIX = "kafka.rest";
   static final String BOOTSTRAP_SERVERS = PREFIX + ".bootstrap.servers";
 
-  /** Spring closes the proxy on shutdown, after the web server has stopped. A proxy already given is kept. */
+  /**
+   * Spring closes the proxy on shutdown, after the web server has stopped. A proxy already given is kept. Its
+   * meters go to Boot's MeterRegistry (Actuator makes one), under kafka.rest.* and kafka.producer/consumer/admin.*.
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  KafkaRest kafkaRest(Environment environment) {
-    return KafkaRest.create(KafkaRestConfig.fromProperties(proxyProperties(environment)));
+  KafkaRest kafkaRest(Environment environment, ObjectProvider<MeterRegistry> meterRegistry) {
+    KafkaRest.Builder proxy = KafkaRest.builder(KafkaRestConfig.fromProperties(proxyProperties(environment)));
+    meterRegistry.ifAvailable(registry -> proxy.metrics(MicrometerMetrics.of(registry)));
+    return proxy.build();
+  }
+
+  /**
+   * The proxy's health on Actuator's health page as component {@code kafkaRest}: down when Kafka (or the Schema
+   * Registry, when configured) does not answer within health.timeout.ms, or while the proxy closes.
+   */
+  @Bean
+  HealthIndicator kafkaRestHealthIndicator(KafkaRest kafkaRest) {
+    return () -> {
+      dev.kafkarest.health.Health health = kafkaRest.health();
+      Health.Builder answer = health.isUp() ? Health.up() : Health.down();
+      health.components().forEach((name, component) -> answer.withDetail(name,
+          Map.of("status", component.status().name(), "details", component.details())));
+      return answer.build();
+    };
   }
 
   @Bean
