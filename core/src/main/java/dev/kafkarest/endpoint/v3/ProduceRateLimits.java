@@ -2,7 +2,7 @@ package dev.kafkarest.endpoint.v3;
 
 import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.error.Errors;
-import dev.kafkarest.error.RestException;
+import dev.kafkarest.error.LimitExceeded;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,7 +64,7 @@ public final class ProduceRateLimits {
 
   /**
    * Takes one record of {@code bytes} (asked only when the limits are on) from every limit, or none of them.
-   * @throws RestException 429 when a limit is exhausted
+   * @throws LimitExceeded 429 when a limit is exhausted
    */
   void admit(String clusterId, LongSupplier bytes) {
     if (!enabled) {
@@ -75,11 +75,13 @@ public final class ProduceRateLimits {
     // Global first, as upstream: a node over its global limit spends nothing on the per-cluster look-up's buckets.
     TokenBucket[] buckets = {globalRecords, globalBytes, cluster[0], cluster[1]};
     long[] costs = {1, size, 1, size};
+    String[] limits = {KafkaRestConfig.V3_RATE_LIMIT_RECORDS_GLOBAL, KafkaRestConfig.V3_RATE_LIMIT_BYTES_GLOBAL,
+        KafkaRestConfig.V3_RATE_LIMIT_RECORDS, KafkaRestConfig.V3_RATE_LIMIT_BYTES};
     List<Integer> taken = new ArrayList<>(4);
     for (int i = 0; i < buckets.length; i++) {
       if (!buckets[i].tryTake(costs[i])) {
         taken.forEach(t -> buckets[t].giveBack(costs[t]));
-        throw new RestException(Errors.TOO_MANY_REQUESTS, Errors.TOO_MANY_REQUESTS, EXCEEDED);
+        throw new LimitExceeded(limits[i], Errors.TOO_MANY_REQUESTS, Errors.TOO_MANY_REQUESTS, EXCEEDED);
       }
       taken.add(i);
     }
