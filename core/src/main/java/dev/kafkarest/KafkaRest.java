@@ -1,6 +1,7 @@
 package dev.kafkarest;
 
 import dev.kafkarest.consumer.ConsumerRegistry;
+import dev.kafkarest.endpoint.events.TopicEventsEndpoint;
 import dev.kafkarest.endpoint.v2.BrokersEndpoint;
 import dev.kafkarest.endpoint.v2.ConsumersEndpoint;
 import dev.kafkarest.endpoint.v2.PartitionsEndpoint;
@@ -39,6 +40,7 @@ import dev.kafkarest.kafka.TopicAdmin;
 import dev.kafkarest.schema.SchemaFormats;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.AccessPolicy;
+import dev.kafkarest.stream.EventStreams;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +69,7 @@ public final class KafkaRest implements AutoCloseable {
   private final Admin admin;
   private final ConsumerRegistry consumers;
   private final ProduceStreams produceStreams;
+  private final EventStreams eventStreams;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Router router;
@@ -96,6 +99,8 @@ public final class KafkaRest implements AutoCloseable {
         config.getInt(KafkaRestConfig.V3_STREAM_MAX_IN_FLIGHT),
         config.getLong(KafkaRestConfig.V3_STREAM_MAX_DURATION_MS),
         config.getLong(KafkaRestConfig.V3_STREAM_RECORD_MAX_BYTES));
+    this.eventStreams = new EventStreams(new EventStreams.Settings(config.getInt(KafkaRestConfig.EVENTS_MAX_STREAMS),
+        config.getLong(KafkaRestConfig.EVENTS_KEEPALIVE_MS), config.getLong(KafkaRestConfig.EVENTS_MAX_DURATION_MS)));
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
         .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
@@ -116,6 +121,8 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new ProduceBatchEndpoint(recordProducer, formats,
             config.getInt(KafkaRestConfig.V3_BATCH_MAX_ENTRIES), guard))
         .endpoint(new ProduceStreamEndpoint(recordProducer, formats, produceStreams, streamLimits, guard))
+        .endpoint(new TopicEventsEndpoint(topicAdmin, formats, eventStreams,
+            () -> clients.consumer(config.eventStreamConsumerProperties()), guard))
         .build();
   }
 
@@ -134,6 +141,15 @@ public final class KafkaRest implements AutoCloseable {
   /** v3 produce streams open now (a stream's slot is given back once both its threads are done). */
   public int activeProduceStreams() {
     return produceStreams.active();
+  }
+
+  /** Server-Sent Events streams open now, and the Kafka consumers they hold. */
+  public int activeEventStreams() {
+    return eventStreams.active();
+  }
+
+  public int eventStreamConsumers() {
+    return eventStreams.consumersOpen();
   }
 
   /** Handles one request. The stage always completes normally, with an error answer when something failed. */
@@ -233,6 +249,7 @@ public final class KafkaRest implements AutoCloseable {
     }
     closeQuietly("consumer instances", consumers::close);
     closeQuietly("produce streams", produceStreams::close);
+    closeQuietly("event streams", eventStreams::close);
     closeQuietly("producer", () -> producer.close(Duration.ofSeconds(30)));
     closeQuietly("admin client", () -> admin.close(Duration.ofSeconds(5)));
     if (ownsScheduler) {

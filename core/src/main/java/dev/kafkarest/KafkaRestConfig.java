@@ -35,6 +35,9 @@ public final class KafkaRestConfig {
   public static final String V3_STREAM_MAX_IN_FLIGHT = "v3.produce.stream.max.in.flight";
   public static final String V3_STREAM_MAX_DURATION_MS = "v3.produce.stream.max.duration.ms";
   public static final String V3_STREAM_RECORD_MAX_BYTES = "v3.produce.stream.record.max.bytes";
+  public static final String EVENTS_MAX_STREAMS = "events.max.streams";
+  public static final String EVENTS_KEEPALIVE_MS = "events.keepalive.ms";
+  public static final String EVENTS_MAX_DURATION_MS = "events.max.duration.ms";
 
   /** Proxy keys that start with "consumer." but are not Kafka consumer settings. */
   private static final Set<String> PROXY_CONSUMER_KEYS = Set.of(
@@ -58,6 +61,9 @@ public final class KafkaRestConfig {
       Map.entry(V3_STREAM_MAX_IN_FLIGHT, "1000"),
       Map.entry(V3_STREAM_MAX_DURATION_MS, "86400000"),
       Map.entry(V3_STREAM_RECORD_MAX_BYTES, "16777216"),
+      Map.entry(EVENTS_MAX_STREAMS, "32"),
+      Map.entry(EVENTS_KEEPALIVE_MS, "15000"),
+      Map.entry(EVENTS_MAX_DURATION_MS, "86400000"),
       Map.entry(ID, ""));
 
   /**
@@ -153,6 +159,25 @@ public final class KafkaRestConfig {
 
   public Map<String, Object> consumerProperties() {
     return clientProperties("consumer.");
+  }
+
+  /**
+   * The consumer of one event stream: no group, nothing committed; {@code consumer.*} keys apply. Fetches are
+   * bounded (1 MiB, 500 records per poll unless {@code consumer.*} says otherwise): that is what one stream holds.
+   */
+  public Map<String, Object> eventStreamConsumerProperties() {
+    Map<String, Object> props = new HashMap<>(Map.of(
+        "max.poll.records", "500",
+        "fetch.max.bytes", "1048576",
+        "max.partition.fetch.bytes", "1048576",
+        "default.api.timeout.ms", "15000",
+        "auto.offset.reset", "earliest"));
+    props.putAll(consumerProperties());
+    props.remove("group.id");
+    props.remove("group.instance.id");
+    props.put("enable.auto.commit", "false");
+    props.put("allow.auto.create.topics", "false");
+    return props;
   }
 
   /** Settings under a prefix, prefix removed: {@code withPrefix("schema.registry.")}. */
