@@ -35,6 +35,19 @@ final class EventWriter {
     this.format = format;
   }
 
+  /**
+   * The first comment, padded past 8 KiB: some containers hold back the start of an answer until that much has
+   * been written (Jersey's default {@code jersey.config.server.contentLength.buffer} is 8 KiB), and the client
+   * must get the head at once to know the stream is open.
+   */
+  void opening(String text) throws IOException {
+    byte[] padding = new byte[8 * 1024 + 1];
+    java.util.Arrays.fill(padding, (byte) ' ');
+    out.write((": " + text).getBytes(StandardCharsets.UTF_8));
+    out.write(padding);
+    out.write(END);
+  }
+
   void comment(String text) throws IOException {
     out.write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
   }

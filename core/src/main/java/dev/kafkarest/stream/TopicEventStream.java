@@ -81,7 +81,7 @@ public final class TopicEventStream implements StreamingBody {
     }
     try {
       EventWriter events = new EventWriter(out, format);
-      events.comment("stream of " + startAt.size() + " partition(s)");
+      events.opening("stream of " + startAt.size() + " partition(s)");
       events.flush(); // the 200 and its headers go out now, so the client knows the stream is open
       Consumer<byte[], byte[]> consumer = consumers.get();
       owner.consumerOpened();
