@@ -13,6 +13,7 @@ import dev.kafkarest.http.Json;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.StreamingBody;
+import dev.kafkarest.security.Operation;
 import dev.kafkarest.testing.EventStreamClient;
 import dev.kafkarest.testing.EventStreamClient.Item;
 import dev.kafkarest.testing.SharedKafka;
@@ -198,6 +199,18 @@ class TopicEventsTest {
     assertError(call(rest, "/topics/no-such-topic-" + System.nanoTime() + "/events"), 404, 40401);
     assertError(call(rest, path, "Accept", "application/json"), 406, 406);
     assertEquals(0, rest.activeEventStreams(), "no refusal holds a slot");
+  }
+
+  @Test
+  void theAccessPolicyAppliesBeforeTheStream() throws Exception {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    try (KafkaRest guarded = KafkaRest.builder(config().build())
+        .accessPolicy((principal, operation, resource) -> !(operation == Operation.CONSUME
+            && resource.name().equals(topic)))
+        .build()) {
+      assertError(call(guarded, "/topics/" + topic + "/events"), 403, 40301);
+      assertEquals(0, guarded.activeEventStreams());
+    }
   }
 
   @Test

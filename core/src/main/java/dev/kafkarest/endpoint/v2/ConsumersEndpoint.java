@@ -41,7 +41,8 @@ import org.apache.kafka.common.TopicPartition;
 public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
   private static final String INSTANCE = "/consumers/{group}/instances/{name}";
   private static final Set<String> CREATE_FIELDS = Set.of("name", "id", "format", "auto.offset.reset",
-      "auto.commit.enable", "fetch.min.bytes", "responseMinBytes", "consumer.request.timeout.ms", "requestWaitMs");
+      "auto.commit.enable", "fetch.min.bytes", "responseMinBytes", "consumer.request.timeout.ms", "requestWaitMs",
+      "record.metadata");
   private static final Set<String> PARTITION_FIELDS = Set.of("topic", "partition");
   private static final Set<String> OFFSET_FIELDS = Set.of("topic", "partition", "offset", "metadata");
   private static final Set<String> TIMESTAMP_FIELDS = Set.of("topic", "partition", "timestamp", "metadata");
@@ -160,8 +161,12 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
       throw Errors.invalidConsumerConfig("Invalid value " + Errors.quote(reset)
           + " for configuration auto.offset.reset: must be earliest, latest, none or by_duration:<ISO-8601>");
     }
+    String metadata = body.scalarText("record.metadata");
+    if (metadata != null && !metadata.equalsIgnoreCase("true") && !metadata.equalsIgnoreCase("false")) {
+      throw Errors.invalidConsumerConfig("record.metadata must be true or false");
+    }
     return new ConsumerSettings(name, format, reset, autoCommit,
-        minBytes == null ? -1 : minBytes, timeout);
+        minBytes == null ? -1 : minBytes, timeout, Boolean.parseBoolean(metadata));
   }
 
   /** As Kafka's own validator: one of the names, or by_duration: with a non-negative ISO-8601 duration. */
@@ -324,7 +329,8 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
     long timeout = registry.readTimeoutMs(instance, longQuery(req, "timeout"));
     long maxBytes = registry.readMaxBytes(longQuery(req, "max_bytes"));
     return registry.read(instance, timeout, maxBytes)
-        .thenApply(records -> RestResponse.of(200, responseType, out -> writeRecords(out, records)));
+        .thenApply(records -> RestResponse.of(200, responseType,
+            out -> writeRecords(out, records, instance.settings().recordMetadata())));
   }
 
   private static long longQuery(RestRequest req, String name) {
@@ -350,7 +356,8 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
     return size < 32 * 1024 ? out : new BufferedOutputStream(out, (int) size);
   }
 
-  private static void writeRecords(OutputStream out, List<ConsumedRecord> records) throws IOException {
+  private static void writeRecords(OutputStream out, List<ConsumedRecord> records, boolean metadata)
+      throws IOException {
     OutputStream target = coalesced(out, records.size());
     try (JsonGenerator g = Json.generator(target)) {
       g.writeStartArray();
@@ -371,11 +378,33 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
         }
         g.writeNumberField("partition", r.partition());
         g.writeNumberField("offset", r.offset());
+        if (metadata) {
+          writeMetadata(g, r);
+        }
         g.writeEndObject();
       }
       g.writeEndArray();
     }
     target.flush(); // Jackson passes its flush on by default; the coalescing buffer must not depend on that
+  }
+
+  /** The extension fields: {@code timestamp}, {@code timestamp_type}, {@code headers} (name, base64 value). */
+  private static void writeMetadata(JsonGenerator g, ConsumedRecord r) throws IOException {
+    g.writeNumberField("timestamp", r.timestamp());
+    g.writeStringField("timestamp_type", r.timestampType());
+    g.writeArrayFieldStart("headers");
+    for (org.apache.kafka.common.header.Header h : r.headers()) {
+      g.writeStartObject();
+      g.writeStringField("name", h.key());
+      if (h.value() == null) {
+        g.writeNullField("value");
+      } else {
+        g.writeFieldName("value");
+        g.writeBinary(h.value());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   private static RestResponse noContent() {
