@@ -107,7 +107,7 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new PartitionsEndpoint(topicAdmin, guard))
         .endpoint(new BrokersEndpoint(clusterAdmin, guard))
         .endpoint(new ProduceEndpoint(recordProducer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
-        .endpoint(new ConsumersEndpoint(consumers, guard))
+        .endpoint(new ConsumersEndpoint(consumers, guard, eventStreams))
         .endpoint(new ClustersEndpoint(clusterAdmin, guard))
         .endpoint(new V3TopicsEndpoint(clusterAdmin, topicAdmin, guard))
         .endpoint(new V3PartitionsEndpoint(clusterAdmin, topicAdmin, guard))

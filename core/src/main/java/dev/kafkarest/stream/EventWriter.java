@@ -1,6 +1,7 @@
 package dev.kafkarest.stream;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.kafkarest.consumer.ConsumedRecord;
 import dev.kafkarest.error.ExceptionMapper;
 import dev.kafkarest.error.RestException;
 import dev.kafkarest.format.DecodedValue;
@@ -13,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Writes Server-Sent Events: one event per record ({@code id}, then {@code data} with the record as one line of
@@ -21,6 +23,7 @@ import org.apache.kafka.common.header.Header;
  */
 final class EventWriter {
   static final String RECORD_ERROR = "record-error";
+  static final String STREAM_ERROR = "stream-error";
   private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
@@ -66,6 +69,43 @@ final class EventWriter {
     event(id, type);
   }
 
+  /** A record a consumer instance read (already decoded) as an event. */
+  void consumed(ConsumedRecord r, String id) throws IOException {
+    json.reset();
+    try (JsonGenerator g = Json.generator(json)) {
+      g.writeStartObject();
+      g.writeStringField("topic", r.topic());
+      g.writeNumberField("partition", r.partition());
+      g.writeNumberField("offset", r.offset());
+      g.writeNumberField("timestamp", r.timestamp());
+      g.writeStringField("timestamp_type", r.timestampType());
+      g.writeFieldName("key");
+      write(g, r.key());
+      g.writeFieldName("value");
+      write(g, r.value());
+      writeHeaders(g, r.headers());
+      g.writeEndObject();
+    }
+    event(id, null);
+  }
+
+  /** The last event of a stream that cannot go on: {@code event: stream-error}, the error as v2 answers it. */
+  void streamError(RestException e) throws IOException {
+    json.reset();
+    try (JsonGenerator g = Json.generator(json)) {
+      g.writeStartObject();
+      g.writeNumberField("error_code", e.errorCode());
+      g.writeStringField("message", e.getMessage());
+      g.writeEndObject();
+    }
+    out.write(EVENT);
+    out.write(STREAM_ERROR.getBytes(StandardCharsets.US_ASCII));
+    out.write('\n');
+    out.write(DATA);
+    json.writeTo(out);
+    out.write(END);
+  }
+
   private void event(String id, String type) throws IOException {
     out.write(ID);
     out.write(id.getBytes(StandardCharsets.US_ASCII));
@@ -94,14 +134,14 @@ final class EventWriter {
     write(g, key);
     g.writeFieldName("value");
     write(g, value);
-    writeHeaders(g, r);
+    writeHeaders(g, r.headers());
     g.writeEndObject();
   }
 
   /** Headers as a list of {@code name} and base64 {@code value} (null for a null value); repeated names kept. */
-  static void writeHeaders(JsonGenerator g, ConsumerRecord<byte[], byte[]> r) throws IOException {
+  static void writeHeaders(JsonGenerator g, Headers headers) throws IOException {
     g.writeArrayFieldStart("headers");
-    for (Header h : r.headers()) {
+    for (Header h : headers) {
       g.writeStartObject();
       g.writeStringField("name", h.key());
       if (h.value() == null) {

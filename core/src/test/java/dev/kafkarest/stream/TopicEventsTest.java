@@ -244,6 +244,37 @@ class TopicEventsTest {
     }
   }
 
+  @Test
+  void aConsumerInstanceStreamsItsRecordsInItsFormat() throws Exception {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    send(topic, 0, "{\"n\":1}");
+    send(topic, 0, "{\"n\":2}");
+    dev.kafkarest.testing.DirectCalls calls = new dev.kafkarest.testing.DirectCalls(rest);
+    String group = "events-" + System.nanoTime();
+    var created = calls.post("/consumers/" + group, "application/vnd.kafka.v2+json",
+        "{\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}");
+    assertEquals(200, created.status(), created.body());
+    String path = "/consumers/" + group + "/instances/" + created.json().get("instance_id").asText();
+    assertEquals(204, calls.post(path + "/subscription", "application/vnd.kafka.v2+json",
+        "{\"topics\":[\"" + topic + "\"]}").status());
+    awaitEquals(0, rest::activeEventStreams);
+    try (Stream stream = open(rest, path + "/records")) {
+      Item first = stream.events.nextEvent(WAIT);
+      assertEquals(1, Json.MAPPER.readTree(first.data()).get("value").get("n").asInt(), first::toString);
+      assertEquals(topic + ":0:1", first.id());
+      send(topic, 0, "{\"n\":3}");
+      assertEquals(2, Json.MAPPER.readTree(stream.events.nextEvent(WAIT).data()).get("value").get("n").asInt());
+      Item third = stream.events.nextEvent(WAIT);
+      assertEquals(3, Json.MAPPER.readTree(third.data()).get("value").get("n").asInt());
+      assertEquals(topic + ":0:3", third.id());
+    }
+    awaitEquals(0, rest::activeEventStreams);
+    // Without the event-stream type, the same path answers as v2 always did.
+    assertEquals(200, calls.call("GET", path + "/records?timeout=10", null, null, "Accept",
+        "application/vnd.kafka.json.v2+json").status());
+    assertEquals(204, calls.call("DELETE", path, "application/vnd.kafka.v2+json", null).status());
+  }
+
   // ---- helpers ----
 
   /** A stream written into a pipe by the proxy's own thread, as a binding would. */

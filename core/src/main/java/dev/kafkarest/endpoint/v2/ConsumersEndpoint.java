@@ -17,6 +17,7 @@ import dev.kafkarest.http.Router;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.Operation;
 import dev.kafkarest.security.Resource;
+import dev.kafkarest.stream.EventStreams;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,10 +56,17 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
 
   private final ConsumerRegistry registry;
   private final AccessGuard guard;
+  private final EventStreams eventStreams;
 
   public ConsumersEndpoint(ConsumerRegistry registry, AccessGuard guard) {
+    this(registry, guard, null);
+  }
+
+  /** With {@code eventStreams}, a records read that asks for {@code text/event-stream} becomes a stream. */
+  public ConsumersEndpoint(ConsumerRegistry registry, AccessGuard guard, EventStreams eventStreams) {
     this.registry = registry;
     this.guard = guard;
+    this.eventStreams = eventStreams;
   }
 
   @Override
@@ -324,6 +332,10 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
 
   private CompletionStage<RestResponse> records(RestRequest req, PathParams p) {
     ConsumerInstance instance = instance(req, p);
+    if (eventStreams != null && InstanceEvents.asked(req)) {
+      return InstanceEvents.open(req, registry, instance, eventStreams, longQuery(req, "timeout"),
+          longQuery(req, "max_bytes"));
+    }
     String responseType = RecordsNegotiation.responseType(req.header("Accept").orElse(null));
     RecordsNegotiation.checkFormat(responseType, instance.settings().format());
     long timeout = registry.readTimeoutMs(instance, longQuery(req, "timeout"));
