@@ -40,6 +40,7 @@ final class JettyMount implements AutoCloseable {
     ServletHolder holder = new ServletHolder("kafka", servlet.apply(rest));
     holder.setAsyncSupported(true); // long polls must not hold a Jetty thread
     context.addServlet(holder, "/kafka/*");
+    context.addServlet(new ServletHolder("live-page", new LivePageServlet()), "/"); // the live topic page
     jetty.setHandler(context);
     jetty.start();
     this.baseUri = URI.create(listener.getScheme() + "://" + listener.getHost() + ":" + connector.getLocalPort()
