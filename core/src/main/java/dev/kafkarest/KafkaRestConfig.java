@@ -162,11 +162,13 @@ public final class KafkaRestConfig {
   }
 
   /**
-   * The consumer of one event stream: no group, nothing committed; {@code consumer.*} keys apply. Fetches are
-   * bounded (1 MiB, 500 records per poll unless {@code consumer.*} says otherwise): that is what one stream holds.
+   * The consumer of one event stream: the instances' defaults, no group, nothing committed; {@code consumer.*}
+   * keys apply. Fetches are bounded (1 MiB, 500 records per poll unless {@code consumer.*} says otherwise): that
+   * is what one stream holds.
    */
   public Map<String, Object> eventStreamConsumerProperties() {
-    Map<String, Object> props = new HashMap<>(Map.of(
+    Map<String, Object> props = new HashMap<>(dev.kafkarest.consumer.ConsumerRegistry.instanceDefaults());
+    props.putAll(Map.of(
         "max.poll.records", "500",
         "fetch.max.bytes", "1048576",
         "max.partition.fetch.bytes", "1048576",
