@@ -46,7 +46,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The broker, the native clients and the HTTP load generator run in this JVM; the proxy (Jetty 12,
  * {@code KafkaRestServlet} under {@code /kafka}) runs in a child JVM so that its resident memory, threads and CPU
  * can be read from /proc. Options: {@code --quick} (under two minutes) or {@code --full}; {@code --only=produce,
- * stream,latency,consume,idle}; {@code --proxy-opts="-Xmx512m ..."}; {@code --set key=value} (proxy setting, repeatable);
+ * stream,latency,consume,events,idle} ({@code events}: one Server-Sent Events stream against the native consumer); {@code --proxy-opts="-Xmx512m ..."}; {@code --set key=value} (proxy setting, repeatable);
  * {@code --proxy-warmup=SECONDS} (before produce, and each side before consume); {@code --jfr} (a flight
  * recording of the proxy in the output directory); {@code --profile[=event]} (an async-profiler flame graph of
  * each measured window, {@code profile-*.html}; event {@code itimer} by default, {@code cpu} where perf events
