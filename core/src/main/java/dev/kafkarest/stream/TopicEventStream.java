@@ -88,8 +88,15 @@ public final class TopicEventStream implements StreamingBody {
       try {
         run(consumer, events);
       } finally {
-        consumer.close(Duration.ZERO); // no group to leave: nothing to wait for
-        owner.consumerClosed();
+        boolean interrupted = Thread.interrupted(); // the proxy is closing: close the consumer all the same
+        try {
+          consumer.close(Duration.ZERO); // no group to leave: nothing to wait for
+        } finally {
+          owner.consumerClosed();
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
       }
     } catch (InterruptException | WakeupException e) {
       log.debug("Event stream of {} ended by the proxy closing", topic);

@@ -153,6 +153,7 @@ class TopicEventsTest {
   void aClientThatLeavesFreesTheConsumerAndTheSlot() throws Exception {
     String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
     awaitEquals(0, rest::eventStreamConsumers);
+    awaitEquals(0, otherNode::eventStreamConsumers);
     int kafkaConsumersBefore = kafkaConsumers();
     Stream stream = open(rest, "/topics/" + topic + "/events");
     try {
@@ -199,6 +200,33 @@ class TopicEventsTest {
     assertError(call(rest, "/topics/no-such-topic-" + System.nanoTime() + "/events"), 404, 40401);
     assertError(call(rest, path, "Accept", "application/json"), 406, 406);
     assertEquals(0, rest.activeEventStreams(), "no refusal holds a slot");
+  }
+
+  @Test
+  void closingTheProxyEndsItsStreamsAndClosesTheirConsumers() throws Exception {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    KafkaRest node = KafkaRest.create(config().set(KafkaRestConfig.EVENTS_KEEPALIVE_MS, "60000").build());
+    awaitEquals(0, rest::eventStreamConsumers); // earlier tests' streams end at their next keep-alive
+    awaitEquals(0, otherNode::eventStreamConsumers);
+    int before = kafkaConsumers();
+    try (Stream stream = open(node, "/topics/" + topic + "/events")) {
+      send(topic, 0, "one");
+      assertNotNull(stream.events.nextEvent(WAIT));
+      assertEquals(1, node.eventStreamConsumers());
+      node.close(); // while the stream waits in poll, with no keep-alive due for a minute
+      assertNull(stream.events.nextEvent(WAIT), "the answer ends");
+      awaitEquals(0, node::eventStreamConsumers);
+      awaitEquals(0, node::activeEventStreams);
+      awaitEquals(before, TopicEventsTest::kafkaConsumersUnchecked);
+    }
+  }
+
+  private static int kafkaConsumersUnchecked() {
+    try {
+      return kafkaConsumers();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
