@@ -1,6 +1,7 @@
 package dev.kafkarest;
 
 import dev.kafkarest.consumer.ConsumerRegistry;
+import dev.kafkarest.endpoint.events.TopicEventsEndpoint;
 import dev.kafkarest.endpoint.v2.BrokersEndpoint;
 import dev.kafkarest.endpoint.v2.ConsumersEndpoint;
 import dev.kafkarest.endpoint.v2.PartitionsEndpoint;
@@ -46,6 +47,7 @@ import dev.kafkarest.schema.SchemaFormats;
 import dev.kafkarest.schema.SchemaRegistryClient;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.AccessPolicy;
+import dev.kafkarest.stream.EventStreams;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +78,7 @@ public final class KafkaRest implements AutoCloseable {
   private final Admin admin;
   private final ConsumerRegistry consumers;
   private final ProduceStreams produceStreams;
+  private final EventStreams eventStreams;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Router router;
@@ -109,13 +112,15 @@ public final class KafkaRest implements AutoCloseable {
         config.getLong(KafkaRestConfig.V3_STREAM_MAX_DURATION_MS),
         config.getLong(KafkaRestConfig.V3_STREAM_RECORD_MAX_BYTES));
     ProduceRateLimits rateLimits = ProduceRateLimits.fromConfig(config, b.clock);
+    this.eventStreams = new EventStreams(new EventStreams.Settings(config.getInt(KafkaRestConfig.EVENTS_MAX_STREAMS),
+        config.getLong(KafkaRestConfig.EVENTS_KEEPALIVE_MS), config.getLong(KafkaRestConfig.EVENTS_MAX_DURATION_MS)));
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
         .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
         .endpoint(new PartitionsEndpoint(topicAdmin, guard))
         .endpoint(new BrokersEndpoint(clusterAdmin, guard))
         .endpoint(new ProduceEndpoint(recordProducer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
-        .endpoint(new ConsumersEndpoint(consumers, guard))
+        .endpoint(new ConsumersEndpoint(consumers, guard, eventStreams))
         .endpoint(new ClustersEndpoint(clusterAdmin, guard))
         .endpoint(new V3TopicsEndpoint(clusterAdmin, topicAdmin, guard))
         .endpoint(new V3PartitionsEndpoint(clusterAdmin, topicAdmin, guard))
@@ -129,6 +134,8 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new ProduceBatchEndpoint(recordProducer, formats,
             config.getInt(KafkaRestConfig.V3_BATCH_MAX_ENTRIES), rateLimits, guard))
         .endpoint(new ProduceStreamEndpoint(recordProducer, formats, produceStreams, streamLimits, rateLimits, guard))
+        .endpoint(new TopicEventsEndpoint(topicAdmin, formats, eventStreams,
+            () -> clients.consumer(config.eventStreamConsumerProperties()), guard))
         .build();
     metrics.bind(new ProxyMetrics.Sources(producer, admin, consumers::size, produceStreams::active));
     this.health = new HealthCheck(admin, registryForHealth(config), closed::get,
@@ -168,6 +175,15 @@ public final class KafkaRest implements AutoCloseable {
    */
   public Health health() {
     return health.check();
+  }
+
+  /** Server-Sent Events streams open now, and the Kafka consumers they hold. */
+  public int activeEventStreams() {
+    return eventStreams.active();
+  }
+
+  public int eventStreamConsumers() {
+    return eventStreams.consumersOpen();
   }
 
   /** Handles one request. The stage always completes normally, with an error answer when something failed. */
@@ -271,6 +287,7 @@ public final class KafkaRest implements AutoCloseable {
     }
     closeQuietly("consumer instances", consumers::close);
     closeQuietly("produce streams", produceStreams::close);
+    closeQuietly("event streams", eventStreams::close);
     closeQuietly("producer", () -> producer.close(Duration.ofSeconds(30)));
     closeQuietly("admin client", () -> admin.close(Duration.ofSeconds(5)));
     closeQuietly("metrics", metrics::close);

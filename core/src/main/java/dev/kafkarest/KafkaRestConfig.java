@@ -44,6 +44,9 @@ public final class KafkaRestConfig {
   public static final String HEALTH_TIMEOUT_MS = "health.timeout.ms";
   /** How long a health result is reused, so that a busy health page does not reach the cluster each time. */
   public static final String HEALTH_CACHE_MS = "health.cache.ms";
+  public static final String EVENTS_MAX_STREAMS = "events.max.streams";
+  public static final String EVENTS_KEEPALIVE_MS = "events.keepalive.ms";
+  public static final String EVENTS_MAX_DURATION_MS = "events.max.duration.ms";
 
   /** Proxy keys that start with "consumer." but are not Kafka consumer settings. */
   private static final Set<String> PROXY_CONSUMER_KEYS = Set.of(
@@ -77,6 +80,9 @@ public final class KafkaRestConfig {
       Map.entry(V3_RATE_LIMIT_BYTES_GLOBAL, "10000000"),
       Map.entry(HEALTH_TIMEOUT_MS, "2000"),
       Map.entry(HEALTH_CACHE_MS, "1000"),
+      Map.entry(EVENTS_MAX_STREAMS, "32"),
+      Map.entry(EVENTS_KEEPALIVE_MS, "15000"),
+      Map.entry(EVENTS_MAX_DURATION_MS, "86400000"),
       Map.entry(ID, ""));
 
   /**
@@ -182,6 +188,27 @@ public final class KafkaRestConfig {
 
   public Map<String, Object> consumerProperties() {
     return clientProperties("consumer.");
+  }
+
+  /**
+   * The consumer of one event stream: the instances' defaults, no group, nothing committed; {@code consumer.*}
+   * keys apply. Fetches are bounded (1 MiB, 500 records per poll unless {@code consumer.*} says otherwise): that
+   * is what one stream holds.
+   */
+  public Map<String, Object> eventStreamConsumerProperties() {
+    Map<String, Object> props = new HashMap<>(dev.kafkarest.consumer.ConsumerRegistry.instanceDefaults());
+    props.putAll(Map.of(
+        "max.poll.records", "500",
+        "fetch.max.bytes", "1048576",
+        "max.partition.fetch.bytes", "1048576",
+        "default.api.timeout.ms", "15000",
+        "auto.offset.reset", "earliest"));
+    props.putAll(consumerProperties());
+    props.remove("group.id");
+    props.remove("group.instance.id");
+    props.put("enable.auto.commit", "false");
+    props.put("allow.auto.create.topics", "false");
+    return props;
   }
 
   /** Settings under a prefix, prefix removed: {@code withPrefix("schema.registry.")}. */

@@ -518,7 +518,7 @@ public final class ConsumerInstance {
     return new ConsumedRecord(r.topic(),
         r.key() == null ? null : format.decode(r.topic(), true, r.key()),
         r.value() == null ? null : format.decode(r.topic(), false, r.value()),
-        r.partition(), r.offset());
+        r.partition(), r.offset(), r.timestamp(), r.timestampType().name(), r.headers());
   }
 
   private void putBack(List<ConsumerRecord<byte[], byte[]>> taken) {

@@ -7,6 +7,12 @@ import dev.kafkarest.format.EmbeddedFormat;
  *
  * @param fetchMinBytes proxy-side minimum bytes before a read answers; {@code <= 0} means "any record"
  * @param requestTimeoutMs the instance's longest read wait, or null for the proxy default
+ * @param recordMetadata whether records answers carry timestamp, timestamp_type and headers (an extension)
  */
 public record ConsumerSettings(String name, EmbeddedFormat format, String autoOffsetReset, Boolean autoCommit,
-                               int fetchMinBytes, Integer requestTimeoutMs) {}
+                               int fetchMinBytes, Integer requestTimeoutMs, boolean recordMetadata) {
+  public ConsumerSettings(String name, EmbeddedFormat format, String autoOffsetReset, Boolean autoCommit,
+                          int fetchMinBytes, Integer requestTimeoutMs) {
+    this(name, format, autoOffsetReset, autoCommit, fetchMinBytes, requestTimeoutMs, false);
+  }
+}

@@ -64,6 +64,17 @@ public final class TopicAdmin {
         .thenCombine(offset(tp, OffsetSpec.latest()), (e, l) -> new OffsetRange(e.offset(), l.offset()));
   }
 
+  /** Each partition's offset for one spec; for a timestamp, -1 where no record is that late. */
+  public CompletionStage<Map<TopicPartition, Long>> offsets(List<TopicPartition> partitions, OffsetSpec spec) {
+    Map<TopicPartition, OffsetSpec> specs = new java.util.HashMap<>();
+    partitions.forEach(tp -> specs.put(tp, spec));
+    return admin.listOffsets(specs).all().toCompletionStage().thenApply(all -> {
+      Map<TopicPartition, Long> offsets = new java.util.HashMap<>();
+      all.forEach((tp, info) -> offsets.put(tp, info.offset()));
+      return offsets;
+    });
+  }
+
   private CompletionStage<ListOffsetsResultInfo> offset(TopicPartition tp, OffsetSpec spec) {
     return admin.listOffsets(Map.of(tp, spec)).partitionResult(tp).toCompletionStage();
   }

@@ -69,7 +69,8 @@ public abstract class ProxyContract {
         .bootstrapServers(SharedKafka.bootstrapServers())
         .schemaRegistryUrl(registry.url())
         .requestMaxBytes(REQUEST_MAX_BYTES)
-        .consumerRequestTimeoutMs(1000);
+        .consumerRequestTimeoutMs(1000)
+        .set(KafkaRestConfig.EVENTS_KEEPALIVE_MS, "300");
   }
 
   @BeforeAll
@@ -472,6 +473,76 @@ public abstract class ProxyContract {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  // ---- Server-Sent Events (an extension): GET /topics/{topic}/events ----
+
+  @Test
+  void eventStreamGetsRecordsProducedAfterItStartedAndResumesWithLastEventId() throws Exception {
+    String t = newTopic(3);
+    URI events = URI.create(http.mount() + "/topics/" + t + "/events");
+    Set<String> seen = new java.util.HashSet<>();
+    String lastId;
+    try (EventStreamClient stream = EventStreamClient.get(events, Map.of())) {
+      assertEquals(200, stream.status());
+      assertEquals("text/event-stream", MediaTypes.essence(stream.header("Content-Type")));
+      assertTrue(stream.next(Duration.ofSeconds(20)).isComment(), "the head and a first comment arrive at once");
+      StringBuilder records = new StringBuilder();
+      for (int i = 0; i < 9; i++) {
+        records.append(i == 0 ? "" : ",").append("{\"partition\":").append(i % 3)
+            .append(",\"value\":\"").append(b64("e" + i)).append("\"}");
+      }
+      ok(http.post("/topics/" + t, BINARY, "{\"records\":[" + records + "]}"));
+      EventStreamClient.Item event = null;
+      for (int i = 0; i < 5; i++) {
+        event = stream.nextEvent(Duration.ofSeconds(20));
+        JsonNode data = json(event.data());
+        seen.add(data.get("partition").asInt() + "/" + data.get("offset").asLong());
+      }
+      lastId = event.id();
+    } // cut after 5 of 9 events
+    try (EventStreamClient stream = EventStreamClient.get(events, Map.of("Last-Event-ID", lastId))) {
+      assertEquals(200, stream.status());
+      while (seen.size() < 9) {
+        JsonNode data = json(stream.nextEvent(Duration.ofSeconds(20)).data());
+        assertTrue(seen.add(data.get("partition").asInt() + "/" + data.get("offset").asLong()), data::toString);
+      }
+      assertEquals(Set.of("0/0", "0/1", "0/2", "1/0", "1/1", "1/2", "2/0", "2/1", "2/2"), seen);
+    }
+    awaitNoEventStreams();
+  }
+
+  @Test
+  void eventStreamOnAnIdleTopicKeepsAliveAndItsClientLeavingFreesTheConsumer() throws Exception {
+    String t = newTopic(1);
+    try (EventStreamClient stream = EventStreamClient.get(URI.create(http.mount() + "/topics/" + t + "/events"),
+        Map.of())) {
+      assertEquals(200, stream.status());
+      assertTrue(stream.next(Duration.ofSeconds(20)).isComment());
+      assertEquals("keep-alive", stream.next(Duration.ofSeconds(20)).comment());
+      assertEquals("keep-alive", stream.next(Duration.ofSeconds(20)).comment());
+      assertEquals(1, rest.eventStreamConsumers());
+    } // the client vanishes
+    awaitNoEventStreams();
+  }
+
+  @Test
+  void eventStreamRefusalsAreAnsweredBeforeAnyStream() throws Exception {
+    String path = "/topics/" + topic + "/events";
+    assertError(http.get(path, "Accept", "text/event-stream", "Last-Event-ID", "zero"), 400, 400);
+    assertError(http.get(path + "?start=soon", "Accept", "text/event-stream"), 400, 400);
+    assertError(http.get("/topics/no-such-topic-" + UUID.randomUUID() + "/events", "Accept", "text/event-stream"),
+        404, 40401);
+    assertEquals(406, http.get(path, "Accept", V2).status());
+  }
+
+  private void awaitNoEventStreams() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while ((rest.activeEventStreams() > 0 || rest.eventStreamConsumers() > 0) && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    assertEquals(0, rest.eventStreamConsumers(), "event stream consumers still open");
+    assertEquals(0, rest.activeEventStreams(), "event streams still open");
   }
 
   // ---- errors: the core's answers must come through the container unchanged ----

@@ -45,6 +45,7 @@ final class JettyMount implements AutoCloseable {
     holder.setAsyncSupported(true); // long polls must not hold a Jetty thread
     context.addServlet(holder, "/kafka/*");
     Operations.mount(context, rest, meters);
+    context.addServlet(new ServletHolder("live-page", new LivePageServlet()), "/"); // the live topic page
     jetty.setHandler(context);
     jetty.start();
     this.baseUri = URI.create(listener.getScheme() + "://" + listener.getHost() + ":" + connector.getLocalPort()

@@ -108,14 +108,18 @@ public class KafkaRestServlet extends HttpServlet {
     }
     AsyncContext async = req.startAsync();
     async.setTimeout(0); // the core bounds every request itself; a container timeout would only race it
+    ResponseGuard guard = new ResponseGuard();
+    async.addListener(guard);
     answer.thenAccept(response -> {
       Runnable writer = () -> {
         try {
-          write(response, (HttpServletResponse) async.getResponse());
+          write(response, (HttpServletResponse) async.getResponse(), guard);
         } catch (IOException | RuntimeException e) {
           log.debug("Could not write the answer (client gone?)", e);
         } finally {
-          async.complete();
+          if (guard.open()) {
+            complete(async);
+          }
         }
       };
       // A stream is written on the proxy's own thread for as long as it lasts; any other answer on a container
@@ -126,6 +130,14 @@ public class KafkaRestServlet extends HttpServlet {
         async.start(writer);
       }
     });
+  }
+
+  private static void complete(AsyncContext async) {
+    try {
+      async.complete();
+    } catch (IllegalStateException e) {
+      log.debug("The container completed the request itself (client gone)", e);
+    }
   }
 
   private RestRequest toRestRequest(HttpServletRequest req) throws IOException {
@@ -196,5 +208,11 @@ public class KafkaRestServlet extends HttpServlet {
     resp.setStatus(response.status());
     response.headers().forEach((name, values) -> values.forEach(v -> resp.addHeader(name, v)));
     response.body().writeTo(resp.getOutputStream());
+  }
+
+  private static void write(RestResponse response, HttpServletResponse resp, ResponseGuard guard) throws IOException {
+    resp.setStatus(response.status());
+    response.headers().forEach((name, values) -> values.forEach(v -> resp.addHeader(name, v)));
+    response.body().writeTo(guard.wrap(resp.getOutputStream()));
   }
 }

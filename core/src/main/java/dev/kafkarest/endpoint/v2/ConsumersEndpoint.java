@@ -17,6 +17,7 @@ import dev.kafkarest.http.Router;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.Operation;
 import dev.kafkarest.security.Resource;
+import dev.kafkarest.stream.EventStreams;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,7 +42,8 @@ import org.apache.kafka.common.TopicPartition;
 public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
   private static final String INSTANCE = "/consumers/{group}/instances/{name}";
   private static final Set<String> CREATE_FIELDS = Set.of("name", "id", "format", "auto.offset.reset",
-      "auto.commit.enable", "fetch.min.bytes", "responseMinBytes", "consumer.request.timeout.ms", "requestWaitMs");
+      "auto.commit.enable", "fetch.min.bytes", "responseMinBytes", "consumer.request.timeout.ms", "requestWaitMs",
+      "record.metadata");
   private static final Set<String> PARTITION_FIELDS = Set.of("topic", "partition");
   private static final Set<String> OFFSET_FIELDS = Set.of("topic", "partition", "offset", "metadata");
   private static final Set<String> TIMESTAMP_FIELDS = Set.of("topic", "partition", "timestamp", "metadata");
@@ -54,10 +56,17 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
 
   private final ConsumerRegistry registry;
   private final AccessGuard guard;
+  private final EventStreams eventStreams;
 
   public ConsumersEndpoint(ConsumerRegistry registry, AccessGuard guard) {
+    this(registry, guard, null);
+  }
+
+  /** With {@code eventStreams}, a records read that asks for {@code text/event-stream} becomes a stream. */
+  public ConsumersEndpoint(ConsumerRegistry registry, AccessGuard guard, EventStreams eventStreams) {
     this.registry = registry;
     this.guard = guard;
+    this.eventStreams = eventStreams;
   }
 
   @Override
@@ -160,8 +169,12 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
       throw Errors.invalidConsumerConfig("Invalid value " + Errors.quote(reset)
           + " for configuration auto.offset.reset: must be earliest, latest, none or by_duration:<ISO-8601>");
     }
+    String metadata = body.scalarText("record.metadata");
+    if (metadata != null && !metadata.equalsIgnoreCase("true") && !metadata.equalsIgnoreCase("false")) {
+      throw Errors.invalidConsumerConfig("record.metadata must be true or false");
+    }
     return new ConsumerSettings(name, format, reset, autoCommit,
-        minBytes == null ? -1 : minBytes, timeout);
+        minBytes == null ? -1 : minBytes, timeout, Boolean.parseBoolean(metadata));
   }
 
   /** As Kafka's own validator: one of the names, or by_duration: with a non-negative ISO-8601 duration. */
@@ -319,12 +332,17 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
 
   private CompletionStage<RestResponse> records(RestRequest req, PathParams p) {
     ConsumerInstance instance = instance(req, p);
+    if (eventStreams != null && InstanceEvents.asked(req)) {
+      return InstanceEvents.open(req, registry, instance, eventStreams, longQuery(req, "timeout"),
+          longQuery(req, "max_bytes"));
+    }
     String responseType = RecordsNegotiation.responseType(req.header("Accept").orElse(null));
     RecordsNegotiation.checkFormat(responseType, instance.settings().format());
     long timeout = registry.readTimeoutMs(instance, longQuery(req, "timeout"));
     long maxBytes = registry.readMaxBytes(longQuery(req, "max_bytes"));
     return registry.read(instance, timeout, maxBytes)
-        .thenApply(records -> RestResponse.of(200, responseType, out -> writeRecords(out, records)));
+        .thenApply(records -> RestResponse.of(200, responseType,
+            out -> writeRecords(out, records, instance.settings().recordMetadata())));
   }
 
   private static long longQuery(RestRequest req, String name) {
@@ -350,7 +368,8 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
     return size < 32 * 1024 ? out : new BufferedOutputStream(out, (int) size);
   }
 
-  private static void writeRecords(OutputStream out, List<ConsumedRecord> records) throws IOException {
+  private static void writeRecords(OutputStream out, List<ConsumedRecord> records, boolean metadata)
+      throws IOException {
     OutputStream target = coalesced(out, records.size());
     try (JsonGenerator g = Json.generator(target)) {
       g.writeStartArray();
@@ -371,11 +390,33 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
         }
         g.writeNumberField("partition", r.partition());
         g.writeNumberField("offset", r.offset());
+        if (metadata) {
+          writeMetadata(g, r);
+        }
         g.writeEndObject();
       }
       g.writeEndArray();
     }
     target.flush(); // Jackson passes its flush on by default; the coalescing buffer must not depend on that
+  }
+
+  /** The extension fields: {@code timestamp}, {@code timestamp_type}, {@code headers} (name, base64 value). */
+  private static void writeMetadata(JsonGenerator g, ConsumedRecord r) throws IOException {
+    g.writeNumberField("timestamp", r.timestamp());
+    g.writeStringField("timestamp_type", r.timestampType());
+    g.writeArrayFieldStart("headers");
+    for (org.apache.kafka.common.header.Header h : r.headers()) {
+      g.writeStartObject();
+      g.writeStringField("name", h.key());
+      if (h.value() == null) {
+        g.writeNullField("value");
+      } else {
+        g.writeFieldName("value");
+        g.writeBinary(h.value());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   private static RestResponse noContent() {

@@ -91,7 +91,9 @@ public final class ProduceEndpoint implements Endpoint {
         continue;
       }
       int index = i;
-      producer.send(new ProducerRecord<>(topic, partition, keys[i], values[i])).whenComplete((metadata, failure) -> {
+      ProduceRequestReader.ParsedRecord r = records.get(i);
+      producer.send(new ProducerRecord<>(topic, partition, r.timestamp(), keys[i], values[i], r.headers()))
+          .whenComplete((metadata, failure) -> {
         if (failure != null) {
           results.failed(index, ExceptionMapper.unwrap(failure));
         } else {

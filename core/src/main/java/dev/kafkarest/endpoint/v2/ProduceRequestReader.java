@@ -12,7 +12,10 @@ import dev.kafkarest.http.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Reads a v2 produce body with Jackson's streaming parser: keys and values go straight into the format's form
@@ -21,8 +24,15 @@ import java.util.List;
  */
 final class ProduceRequestReader {
 
-  /** One record as read: key and value in the format's intermediate form (null for JSON null or absent). */
-  record ParsedRecord(Object key, Object value, Integer partition) {}
+  /**
+   * One record as read: key and value in the format's intermediate form (null for JSON null or absent); the
+   * record's timestamp and headers when the request gave them (an extension: null and empty otherwise).
+   */
+  record ParsedRecord(Object key, Object value, Integer partition, Long timestamp, List<Header> headers) {
+    ParsedRecord(Object key, Object value, Integer partition) {
+      this(key, value, partition, null, List.of());
+    }
+  }
 
   record ParsedRequest(SchemaSelection schemas, List<ParsedRecord> records) {}
 
@@ -107,6 +117,8 @@ final class ProduceRequestReader {
     Object key = null;
     Object value = null;
     Integer partition = null;
+    Long timestamp = null;
+    List<Header> headers = List.of();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken token = p.nextToken();
@@ -114,10 +126,66 @@ final class ProduceRequestReader {
         case "key" -> key = token == JsonToken.VALUE_NULL ? null : format.read(p);
         case "value" -> value = token == JsonToken.VALUE_NULL ? null : format.read(p);
         case "partition" -> partition = integer(p, field);
+        case "timestamp" -> timestamp = timestamp(p);
+        case "headers" -> headers = headers(p);
         default -> throw Errors.unrecognizedField(field);
       }
     }
-    return new ParsedRecord(key, value, partition);
+    return new ParsedRecord(key, value, partition, timestamp, headers);
+  }
+
+  /** {@code "timestamp"}: epoch milliseconds, not negative; null lets Kafka set it. */
+  private static Long timestamp(JsonParser p) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+        || p.getLongValue() < 0) {
+      p.skipChildren();
+      throw Errors.badRequest("timestamp must be a non-negative integer (epoch milliseconds).");
+    }
+    return p.getLongValue();
+  }
+
+  /** {@code "headers": [{"name": "h", "value": "<base64>" or null}, ...]}; repeated names are kept, in order. */
+  private static List<Header> headers(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return List.of();
+    }
+    expect(p, JsonToken.START_ARRAY, "headers must be an array of {\"name\", \"value\"} objects");
+    List<Header> headers = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      expect(p, JsonToken.START_OBJECT, "each header must be an object with name and value");
+      String name = null;
+      byte[] value = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken token = p.nextToken();
+        switch (field) {
+          case "name" -> name = string(p, "header name");
+          case "value" -> value = token == JsonToken.VALUE_NULL ? null : base64(p);
+          default -> throw Errors.unrecognizedField(field);
+        }
+      }
+      if (name == null) {
+        throw Errors.badRequest("each header needs a name.");
+      }
+      headers.add(new RecordHeader(name, value));
+    }
+    return headers;
+  }
+
+  private static byte[] base64(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      p.skipChildren();
+      throw Errors.badRequest("a header value must be a base64 string or null.");
+    }
+    try {
+      return Base64.getDecoder().decode(p.getText());
+    } catch (IllegalArgumentException e) {
+      throw Errors.badRequest("a header value is not valid base64.");
+    }
   }
 
   private static void expect(JsonParser p, JsonToken token, String message) {

@@ -46,7 +46,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The broker, the native clients and the HTTP load generator run in this JVM; the proxy (Jetty 12,
  * {@code KafkaRestServlet} under {@code /kafka}) runs in a child JVM so that its resident memory, threads and CPU
  * can be read from /proc. Options: {@code --quick} (under two minutes) or {@code --full}; {@code --only=produce,
- * stream,latency,consume,idle}; {@code --proxy-opts="-Xmx512m ..."}; {@code --set key=value} (proxy setting, repeatable);
+ * stream,latency,consume,events,idle} ({@code events}: one Server-Sent Events stream against the native consumer); {@code --proxy-opts="-Xmx512m ..."}; {@code --set key=value} (proxy setting, repeatable);
  * {@code --proxy-warmup=SECONDS} (before produce, and each side before consume); {@code --jfr} (a flight
  * recording of the proxy in the output directory); {@code --profile[=event]} (an async-profiler flame graph of
  * each measured window, {@code profile-*.html}; event {@code itimer} by default, {@code cpu} where perf events
@@ -114,7 +114,7 @@ public final class Benchmark {
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Mode mode = FULL;
-    Set<String> only = Set.of("idle", "produce", "stream", "latency", "consume");
+    Set<String> only = Set.of("idle", "produce", "stream", "latency", "consume", "events");
     List<String> proxyOpts = new ArrayList<>(List.of("-Xms64m", "-Xmx1g"));
     List<String> settings = new ArrayList<>();
     Path out = Files.isDirectory(Path.of("examples")) ? Path.of("examples", "target", "bench")
@@ -181,7 +181,7 @@ public final class Benchmark {
         idleConsumers();
       }
       if (only.contains("produce") || only.contains("stream") || only.contains("latency")
-          || only.contains("consume")) {
+          || only.contains("consume") || only.contains("events")) {
         try (ProxyProcess proxy = startProxy();
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(),
                  new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -194,7 +194,7 @@ public final class Benchmark {
           if (only.contains("latency")) {
             latency(proxy, producer);
           }
-          if (only.contains("consume")) {
+          if (only.contains("consume") || only.contains("events")) {
             consume(proxy, producer);
           }
         }
@@ -527,6 +527,12 @@ public final class Benchmark {
     long nativeCount = (long) nat[0];
     double nativeSeconds = nat[1];
     double nativeRate = nativeCount / nativeSeconds;
+    if (only.contains("events")) {
+      events(proxy, partitions, n, nativeRate);
+    }
+    if (!only.contains("consume")) {
+      return;
+    }
     warmUntil = System.nanoTime() + mode.consumeWarmupMs * 1_000_000;
     int pass = 0;
     do {
@@ -562,6 +568,60 @@ public final class Benchmark {
     }
     judged("Consume >= 0.8x native consumer records/s (one instance)", "consume binary, 1 instance, " + n
         + " records, median of " + mode.rounds + " alternating rounds", rounds);
+  }
+
+  /**
+   * One Server-Sent Events stream of the consume topic from the beginning against the native consumer's rate of
+   * the same run (the v2 polling row follows when consume runs too): unmeasured streams first, as for v2.
+   */
+  private void events(ProxyProcess proxy, List<TopicPartition> partitions, int n, double nativeRate)
+      throws Exception {
+    int warm = Math.min(n, 100_000);
+    long warmUntil = System.nanoTime() + mode.consumeWarmupMs * 1_000_000;
+    do {
+      EventStreamConsume.run(proxy.port, CONSUME_TOPIC, warm);
+    } while (System.nanoTime() < warmUntil);
+    Sampler sampler = sampler(proxy, "events");
+    sampler.at(true);
+    double busy0 = Load.machineBusySeconds();
+    double[] px = EventStreamConsume.run(proxy.port, CONSUME_TOPIC, n);
+    sampler.at(false);
+    double busy = Load.machineBusySeconds() - busy0;
+    double rate = px[0] / px[1];
+    Map<String, Object> row = row("consume binary, 1 SSE stream (GET /topics/t/events) vs 1 KafkaConsumer, "
+        + n + " records");
+    row.put("proxy_records_per_s", round(rate));
+    row.put("native_records_per_s", round(nativeRate));
+    row.put("ratio", round3(rate / nativeRate));
+    row.put("proxy_mib_per_s", round1(rate * RECORD_SIZE / (1 << 20)));
+    row.put("proxy_seconds", round3(px[1]));
+    sampler.into(row, px[1]);
+    row.put("machine_cpu_pct", round1(busy / px[1] * 100));
+    progress(row);
+    // Alternating rounds, as for v2: on a shared machine one pass says little.
+    List<Double> ratios = new ArrayList<>();
+    List<Double> rates = new ArrayList<>();
+    List<Double> nativeRates = new ArrayList<>();
+    for (int i = 0; i < mode.rounds; i++) {
+      double[] natRound = nativeConsume(partitions, n);
+      double[] sse = EventStreamConsume.run(proxy.port, CONSUME_TOPIC, n);
+      rates.add(sse[0] / sse[1]);
+      nativeRates.add(natRound[0] / natRound[1]);
+      ratios.add(rates.get(i) / nativeRates.get(i));
+    }
+    Map<String, Object> median = row("consume binary, 1 SSE stream, " + n + " records, median of " + mode.rounds
+        + " alternating rounds");
+    median.put("proxy_records_per_s", round(median(rates)));
+    median.put("native_records_per_s", round(median(nativeRates)));
+    median.put("ratio", round3(median(ratios)));
+    median.put("ratios", ratios.stream().map(Benchmark::round3).toList());
+    progress(median);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    return sorted.get(sorted.size() / 2);
   }
 
   /** Reads n records from the beginning with a fresh group; returns {records, seconds, machine busy CPU s}. */
