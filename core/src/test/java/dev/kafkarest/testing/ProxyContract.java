@@ -184,7 +184,7 @@ public abstract class ProxyContract {
     assertEquals(3, v3(http.get(path + "/topics/" + name + "/partitions"), 200).get("data").size());
 
     assertEquals(204, http.delete(path + "/topics/" + name).status());
-    Reply gone = http.get(path + "/topics/" + name);
+    Reply gone = awaitStatus(path + "/topics/" + name, 404); // the broker's metadata catches up with the delete
     assertEquals(404, gone.status(), gone::toString);
     assertEquals(MediaTypes.JSON, gone.contentType());
     Reply otherCluster = http.get("/v3/clusters/not-this-one/topics");
@@ -223,6 +223,16 @@ public abstract class ProxyContract {
   }
 
   /** A v3 resource once {@code until} holds: the broker's metadata follows the controller's by a moment. */
+  private Reply awaitStatus(String path, int status) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Reply reply = http.get(path);
+    while (reply.status() != status && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      reply = http.get(path);
+    }
+    return reply;
+  }
+
   private JsonNode awaitV3(String path, java.util.function.Predicate<JsonNode> until) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
