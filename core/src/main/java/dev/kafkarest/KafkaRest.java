@@ -29,6 +29,7 @@ import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
+import dev.kafkarest.idempotency.KeyedRequests;
 import dev.kafkarest.kafka.AclAdmin;
 import dev.kafkarest.kafka.ClusterAdmin;
 import dev.kafkarest.kafka.ConfigAdmin;
@@ -67,6 +68,7 @@ public final class KafkaRest implements AutoCloseable {
   private final Admin admin;
   private final ConsumerRegistry consumers;
   private final ProduceStreams produceStreams;
+  private final KeyedRequests keyed;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Router router;
@@ -91,6 +93,7 @@ public final class KafkaRest implements AutoCloseable {
     GroupAdmin groupAdmin = new GroupAdmin(admin);
     AclAdmin aclAdmin = new AclAdmin(admin);
     RecordProducer recordProducer = new RecordProducer(producer);
+    this.keyed = new KeyedRequests(config, clients, admin, recordProducer, b.clock, scheduler);
     this.produceStreams = new ProduceStreams(config.getInt(KafkaRestConfig.V3_MAX_STREAMS));
     ProduceStreamEndpoint.Limits streamLimits = new ProduceStreamEndpoint.Limits(
         config.getInt(KafkaRestConfig.V3_STREAM_MAX_IN_FLIGHT),
@@ -101,7 +104,8 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
         .endpoint(new PartitionsEndpoint(topicAdmin, guard))
         .endpoint(new BrokersEndpoint(clusterAdmin, guard))
-        .endpoint(new ProduceEndpoint(recordProducer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
+        .endpoint(new ProduceEndpoint(recordProducer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard,
+            keyed))
         .endpoint(new ConsumersEndpoint(consumers, guard))
         .endpoint(new ClustersEndpoint(clusterAdmin, guard))
         .endpoint(new V3TopicsEndpoint(clusterAdmin, topicAdmin, guard))
@@ -114,7 +118,7 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new ConsumerLagsEndpoint(clusterAdmin, groupAdmin, guard))
         .endpoint(new AclsEndpoint(clusterAdmin, aclAdmin, guard))
         .endpoint(new ProduceBatchEndpoint(recordProducer, formats,
-            config.getInt(KafkaRestConfig.V3_BATCH_MAX_ENTRIES), guard))
+            config.getInt(KafkaRestConfig.V3_BATCH_MAX_ENTRIES), guard, keyed))
         .endpoint(new ProduceStreamEndpoint(recordProducer, formats, produceStreams, streamLimits, guard))
         .build();
   }
@@ -233,6 +237,7 @@ public final class KafkaRest implements AutoCloseable {
     }
     closeQuietly("consumer instances", consumers::close);
     closeQuietly("produce streams", produceStreams::close);
+    closeQuietly("keyed produce", keyed::close);
     closeQuietly("producer", () -> producer.close(Duration.ofSeconds(30)));
     closeQuietly("admin client", () -> admin.close(Duration.ofSeconds(5)));
     if (ownsScheduler) {

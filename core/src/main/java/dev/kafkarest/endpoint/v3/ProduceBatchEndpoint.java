@@ -14,6 +14,7 @@ import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
+import dev.kafkarest.idempotency.KeyedRequests;
 import dev.kafkarest.kafka.RecordProducer;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.Operation;
@@ -38,13 +39,23 @@ public final class ProduceBatchEndpoint implements Endpoint {
   private static final Pattern ID = Pattern.compile("[0-9a-zA-Z_-]{1,80}");
 
   private final RecordPublisher publisher;
+  private final RecordSerializer serializer;
   private final int maxEntries;
   private final AccessGuard guard;
+  private final KeyedRequests keyed;
 
   public ProduceBatchEndpoint(RecordProducer producer, RecordFormats formats, int maxEntries, AccessGuard guard) {
-    this.publisher = new RecordPublisher(producer, new RecordSerializer(formats));
+    this(producer, formats, maxEntries, guard, null);
+  }
+
+  /** With {@code keyed}, a request with an {@code Idempotency-Key} is produced once, in a transaction. */
+  public ProduceBatchEndpoint(RecordProducer producer, RecordFormats formats, int maxEntries, AccessGuard guard,
+                              KeyedRequests keyed) {
+    this.serializer = new RecordSerializer(formats);
+    this.publisher = new RecordPublisher(producer, serializer);
     this.maxEntries = maxEntries;
     this.guard = guard;
+    this.keyed = keyed;
   }
 
   @Override
@@ -53,18 +64,27 @@ public final class ProduceBatchEndpoint implements Endpoint {
         (req, p) -> produce(req, p.get("cluster"), p.get("topic")));
   }
 
-  private CompletionStage<RestResponse> produce(RestRequest req, String clusterId, String topic) throws IOException {
+  private CompletionStage<RestResponse> produce(RestRequest req, String clusterId, String topic) throws Exception {
     guard.require(req, Operation.PRODUCE, Resource.topic(topic));
+    if (keyed == null) {
+      return produce(req, clusterId, topic, publisher);
+    }
+    return keyed.run(req, (r, with) -> produce(r, clusterId, topic, new RecordPublisher(with, serializer)));
+  }
+
+  private CompletionStage<RestResponse> produce(RestRequest req, String clusterId, String topic,
+                                                RecordPublisher publisher) throws IOException {
     List<ProduceRecord> entries = entries(req);
     List<CompletableFuture<Prepared>> prepared = new ArrayList<>();
     entries.forEach(e -> prepared.add(publisher.prepare(topic, e)));
     return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new))
-        .handle((ignored, failure) -> sendInOrder(topic, prepared))
+        .handle((ignored, failure) -> sendInOrder(publisher, topic, prepared))
         .thenCompose(produced -> CompletableFuture.allOf(produced.toArray(CompletableFuture[]::new))
             .handle((ignored, failure) -> answer(clusterId, topic, entries, produced)));
   }
 
-  private List<CompletableFuture<Produced>> sendInOrder(String topic, List<CompletableFuture<Prepared>> prepared) {
+  private static List<CompletableFuture<Produced>> sendInOrder(RecordPublisher publisher, String topic,
+                                                              List<CompletableFuture<Prepared>> prepared) {
     List<CompletableFuture<Produced>> produced = new ArrayList<>(prepared.size());
     for (CompletableFuture<Prepared> p : prepared) {
       produced.add(p.isCompletedExceptionally() ? p.thenApply(x -> null) : publisher.send(topic, p.join()));
