@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The materialised marker topic: per scoped key its latest answer and the claim that holds it. Records are applied
- * by one thread (the reader), in partition order; requests read answers from any thread. Decisions use the
- * records' own timestamps, so every node decides the same for the same log.
+ * by one thread (the reader), in partition order; requests read answers from any thread. Decisions use the times
+ * written in the markers, so every node decides the same for the same log.
  */
 final class KeyStates {
   private static final class State {
@@ -47,12 +47,13 @@ final class KeyStates {
 
   /** An answer this node just committed, known here before the reader reads it back. */
   void answered(String scopedKey, Marker.Answer answer) {
-    apply(scopedKey, answer, answer.createdAt());
+    apply(scopedKey, answer);
   }
 
-  void apply(String scopedKey, Marker marker, long timestamp) {
+  void apply(String scopedKey, Marker marker) {
     State s = states.computeIfAbsent(scopedKey, k -> new State());
     if (marker instanceof Marker.Claim c) {
+      long timestamp = c.at();
       Outcome outcome;
       Held held = s.held;
       if (s.answer != null && live(s.answer, timestamp)) {
@@ -70,6 +71,7 @@ final class KeyStates {
         s.held = null;
       }
     } else if (marker instanceof Marker.Check c) {
+      long timestamp = c.at();
       Held held = s.held;
       if (s.answer != null && live(s.answer, timestamp)) {
         settle(c.claimId(), Outcome.answered(s.answer));

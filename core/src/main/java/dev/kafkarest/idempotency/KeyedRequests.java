@@ -205,7 +205,7 @@ public final class KeyedRequests implements AutoCloseable {
               IdempotencyErrors.notReady("every transactional producer was busy")))
           .thenCompose(l -> {
             lease = l;
-            return sync(new Marker.Claim(claimId, fingerprint, l.transactionalId()));
+            return sync(new Marker.Claim(claimId, fingerprint, l.transactionalId(), clock.millis()));
           })
           .thenCompose(this::decide)
           .whenComplete((r, e) -> {
@@ -218,7 +218,7 @@ public final class KeyedRequests implements AutoCloseable {
     /** Writes {@code marker} (outside any transaction) and waits until the reader has applied it. */
     private CompletableFuture<Outcome> sync(Marker marker) {
       CompletableFuture<Outcome> outcome = states.await(claimId);
-      shared.send(record(marker, clock.millis())).whenComplete((m, e) -> {
+      shared.send(record(marker)).whenComplete((m, e) -> {
         if (e != null) {
           outcome.completeExceptionally(e);
         }
@@ -252,7 +252,7 @@ public final class KeyedRequests implements AutoCloseable {
                   release();
                   return CompletableFuture.failedFuture(e);
                 })
-                .thenCompose(v -> sync(new Marker.Check(claimId)))
+                .thenCompose(v -> sync(new Marker.Check(claimId, clock.millis())))
                 .thenCompose(checked -> {
                   if (checked.kind() == Outcome.Kind.ANSWERED) {
                     release();
@@ -278,8 +278,7 @@ public final class KeyedRequests implements AutoCloseable {
           .thenCompose(response -> {
             StoredAnswer stored = store(response);
             Marker.Answer answer = new Marker.Answer(claimId, fingerprint, clock.millis(), stored);
-            return lease.records().send(record(answer, answer.createdAt()))
-                .thenCompose(m -> lease.commit())
+            return lease.commit(record(answer))
                 .thenApply(v -> {
                   states.answered(scopedKey, answer);
                   return stored.toResponse(false);
@@ -292,16 +291,16 @@ public final class KeyedRequests implements AutoCloseable {
     }
 
     private void release() {
-      shared.send(record(new Marker.Release(claimId), clock.millis())).whenComplete((m, e) -> {
+      shared.send(record(new Marker.Release(claimId))).whenComplete((m, e) -> {
         if (e != null) {
           log.debug("Releasing an idempotency claim failed; it expires after the request bound", e);
         }
       });
     }
 
-    private ProducerRecord<byte[], byte[]> record(Marker marker, long timestamp) {
+    private ProducerRecord<byte[], byte[]> record(Marker marker) {
       MarkerTopic topic = started.topic();
-      return new ProducerRecord<>(topic.topic(), topic.partition(scopedKey), timestamp,
+      return new ProducerRecord<>(topic.topic(), topic.partition(scopedKey), null,
           Marker.recordKey(scopedKey, marker), Marker.encode(marker));
     }
 

@@ -20,12 +20,16 @@ sealed interface Marker {
   byte CHECK = 3;
   byte ANSWER = 4;
 
-  /** @param transactionalId the producer the owner runs the request with: the one to fence on a take-over */
-  record Claim(String claimId, byte[] fingerprint, String transactionalId) implements Marker {}
+  /**
+   * @param transactionalId the producer the owner runs the request with: the one to fence on a take-over
+   * @param at the owner's clock when it claimed (not the record's timestamp: the broker bounds that to its own
+   *     clock, and tests move the proxy's clock)
+   */
+  record Claim(String claimId, byte[] fingerprint, String transactionalId, long at) implements Marker {}
 
   record Release(String claimId) implements Marker {}
 
-  record Check(String claimId) implements Marker {}
+  record Check(String claimId, long at) implements Marker {}
 
   record Answer(String claimId, byte[] fingerprint, long createdAt, StoredAnswer answer) implements Marker {}
 
@@ -49,12 +53,14 @@ sealed interface Marker {
         out.writeUTF(c.claimId());
         writeBytes(out, c.fingerprint());
         out.writeUTF(c.transactionalId());
+        out.writeLong(c.at());
       } else if (marker instanceof Release r) {
         out.writeByte(RELEASE);
         out.writeUTF(r.claimId());
       } else if (marker instanceof Check c) {
         out.writeByte(CHECK);
         out.writeUTF(c.claimId());
+        out.writeLong(c.at());
       } else if (marker instanceof Answer a) {
         out.writeByte(ANSWER);
         out.writeUTF(a.claimId());
@@ -78,11 +84,11 @@ sealed interface Marker {
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value))) {
       switch (in.readByte()) {
         case CLAIM:
-          return new Claim(in.readUTF(), readBytes(in), in.readUTF());
+          return new Claim(in.readUTF(), readBytes(in), in.readUTF(), in.readLong());
         case RELEASE:
           return new Release(in.readUTF());
         case CHECK:
-          return new Check(in.readUTF());
+          return new Check(in.readUTF(), in.readLong());
         case ANSWER:
           String claimId = in.readUTF();
           byte[] fingerprint = readBytes(in);

@@ -123,7 +123,7 @@ final class MarkerTopic implements AutoCloseable {
           String key = Marker.scopedKey(r.key());
           Marker marker = key == null ? null : Marker.decode(r.value());
           if (marker != null) {
-            states.apply(key, marker, r.timestamp());
+            states.apply(key, marker);
           }
         }
         failure = null;

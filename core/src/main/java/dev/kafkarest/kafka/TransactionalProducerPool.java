@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -166,8 +167,15 @@ public final class TransactionalProducerPool implements AutoCloseable {
       return new RecordProducer(slot.producer());
     }
 
-    public CompletableFuture<Void> commit() {
-      return slot.run(slot::commit);
+    /**
+     * Adds {@code last} to the transaction and commits it, on the producer's own thread: never send from a
+     * producer callback, where a send that waits for metadata would block the thread that fetches it.
+     */
+    public CompletableFuture<Void> commit(ProducerRecord<byte[], byte[]> last) {
+      return slot.run(() -> {
+        slot.producer().send(last);
+        slot.commit();
+      });
     }
 
     public CompletableFuture<Void> abort() {

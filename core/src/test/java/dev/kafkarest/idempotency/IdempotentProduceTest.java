@@ -1,0 +1,258 @@
+package dev.kafkarest.idempotency;
+
+import static dev.kafkarest.idempotency.KeyedCalls.V2_JSON;
+import static dev.kafkarest.idempotency.KeyedCalls.call;
+import static dev.kafkarest.idempotency.KeyedCalls.records;
+import static dev.kafkarest.idempotency.KeyedCalls.v2;
+import static dev.kafkarest.idempotency.KeyedCalls.values;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kafkarest.KafkaRest;
+import dev.kafkarest.KafkaRestConfig;
+import dev.kafkarest.idempotency.KeyedCalls.Answer;
+import dev.kafkarest.testing.FakeSchemaRegistry;
+import dev.kafkarest.testing.SharedKafka;
+import dev.kafkarest.testing.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Keyed produce against the real broker, over two proxy nodes that share it. */
+@ExtendWith(SharedKafka.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IdempotentProduceTest {
+  private final String markerTopic = "_idem_test_" + System.nanoTime();
+  private FakeSchemaRegistry registry;
+  private KafkaRest node1;
+  private KafkaRest node2;
+
+  @BeforeAll
+  void start() throws Exception {
+    registry = new FakeSchemaRegistry().start();
+    node1 = node("node-1", Clock.systemUTC());
+    node2 = node("node-2", Clock.systemUTC());
+  }
+
+  private KafkaRest node(String id, Clock clock) {
+    KafkaRestConfig config = KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
+        .schemaRegistryUrl(registry.url())
+        .set(KafkaRestConfig.ID, id + "-" + markerTopic)
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC, markerTopic)
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC_PARTITIONS, "3")
+        .set(KafkaRestConfig.IDEMPOTENCY_REQUEST_TIMEOUT_MS, "20000")
+        .build();
+    return KafkaRest.builder(config).clock(clock).build();
+  }
+
+  @AfterAll
+  void stop() {
+    node1.close();
+    node2.close();
+    registry.close();
+  }
+
+  private static String topic() {
+    return Topics.create(SharedKafka.bootstrapServers(), 2, "idem-");
+  }
+
+  private static List<String> committed(String topic) {
+    return values(SharedKafka.bootstrapServers(), topic, "read_committed");
+  }
+
+  private static List<String> uncommitted(String topic) {
+    return values(SharedKafka.bootstrapServers(), topic, "read_uncommitted");
+  }
+
+  @Test
+  void retryReturnsTheStoredAnswerAndWritesNothing() {
+    String t = topic();
+    Answer first = v2(node1, t, "k-1", "a,b,c");
+    assertEquals(200, first.status(), first.text());
+    assertFalse(first.replayed());
+    Answer again = v2(node1, t, "k-1", "a,b,c");
+    assertEquals(200, again.status());
+    assertTrue(again.replayed());
+    assertArrayEquals(first.body(), again.body());
+    assertEquals(List.of("\"a\"", "\"b\"", "\"c\""), committed(t).stream().sorted().toList());
+    assertEquals(3, uncommitted(t).size());
+  }
+
+  @Test
+  void retryOnASecondNodeReturnsTheStoredAnswer() {
+    String t = topic();
+    Answer first = v2(node1, t, "k-2", "x,y");
+    assertEquals(200, first.status(), first.text());
+    Answer again = v2(node2, t, "k-2", "x,y");
+    assertEquals(200, again.status(), again.text());
+    assertTrue(again.replayed());
+    assertArrayEquals(first.body(), again.body());
+    assertEquals(2, committed(t).size());
+    assertEquals(2, uncommitted(t).size());
+  }
+
+  @Test
+  void quotedAndBareKeysAreTheSameKey() {
+    String t = topic();
+    Answer first = call(node1, "/topics/" + t, V2_JSON, records("q"), null, "Idempotency-Key", "\"k-3\"");
+    Answer again = call(node2, "/topics/" + t, V2_JSON, records("q"), null, "Idempotency-Key", "k-3");
+    assertEquals(200, first.status(), first.text());
+    assertTrue(again.replayed());
+    assertEquals(1, committed(t).size());
+  }
+
+  @Test
+  void sameKeyDifferentRequestIs422() {
+    String t = topic();
+    assertEquals(200, v2(node1, t, "k-4", "one").status());
+    Answer otherBody = v2(node2, t, "k-4", "two");
+    assertEquals(422, otherBody.status(), otherBody.text());
+    assertTrue(otherBody.text().contains("\"error_code\":42210"), otherBody.text());
+    Answer otherPath = call(node1, "/topics/" + t + "/partitions/1", V2_JSON, records("one"), null,
+        "Idempotency-Key", "k-4");
+    assertEquals(422, otherPath.status(), otherPath.text());
+    assertEquals(List.of("\"one\""), committed(t));
+  }
+
+  @Test
+  void sameKeyWhileTheFirstIsInFlightIs409() throws Exception {
+    String t = topic();
+    String body = "{\"value_schema\":\"{\\\"type\\\":\\\"string\\\"}\",\"records\":[{\"value\":\"slow\"}]}";
+    String avro = "application/vnd.kafka.avro.v2+json";
+    registry.setDelayMillis(3000); // the first request waits for the registry while it holds the key
+    try {
+      CompletableFuture<Answer> first = KeyedCalls.send(node1, "/topics/" + t, avro, body, null,
+          "Idempotency-Key", "k-5");
+      awaitClaim("k-5", null);
+      Answer second = call(node2, "/topics/" + t, avro, body, null, "Idempotency-Key", "k-5");
+      assertEquals(409, second.status(), second.text());
+      assertTrue(second.text().contains("\"error_code\":40910"), second.text());
+      Answer different = call(node1, "/topics/" + t, V2_JSON, records("other"), null, "Idempotency-Key", "k-5");
+      assertEquals(422, different.status(), different.text());
+      assertEquals(200, first.get(30, TimeUnit.SECONDS).status());
+    } finally {
+      registry.setDelayMillis(0);
+    }
+    Answer after = call(node2, "/topics/" + t, avro, body, null, "Idempotency-Key", "k-5");
+    assertTrue(after.replayed(), after.text());
+    assertEquals(1, committed(t).size());
+  }
+
+  /** Waits until the registry is being asked, i.e. the first request holds its claim and runs. */
+  private void awaitClaim(String key, String principal) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (registry.callCount() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the first request never reached the registry");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void keysAreScopedByPrincipal() {
+    String t = topic();
+    String path = "/topics/" + t;
+    Answer alice = call(node1, path, V2_JSON, records("from-alice"), "alice", "Idempotency-Key", "shared");
+    Answer bob = call(node1, path, V2_JSON, records("from-bob"), "bob", "Idempotency-Key", "shared");
+    Answer anonymous = call(node2, path, V2_JSON, records("from-bob"), null, "Idempotency-Key", "shared");
+    assertEquals(200, alice.status());
+    assertFalse(bob.replayed(), "bob must not get alice's answer");
+    assertFalse(anonymous.replayed(), "no principal is a scope of its own");
+    Answer bobAgain = call(node2, path, V2_JSON, records("from-bob"), "bob", "Idempotency-Key", "shared");
+    assertTrue(bobAgain.replayed());
+    assertArrayEquals(bob.body(), bobAgain.body());
+    assertEquals(List.of("\"from-alice\"", "\"from-bob\"", "\"from-bob\""), committed(t).stream().sorted().toList());
+  }
+
+  @Test
+  void anAnswerExpiresAfterTheRetention() {
+    String t = topic();
+    MovableClock clock = new MovableClock();
+    try (KafkaRest node3 = node("node-3", clock)) {
+      assertEquals(200, v2(node3, t, "k-6", "old").status());
+      clock.advance(Duration.ofHours(23));
+      assertTrue(v2(node3, t, "k-6", "old").replayed());
+      clock.advance(Duration.ofHours(2)); // 25 h: past the 24 h default
+      Answer late = v2(node3, t, "k-6", "old");
+      assertEquals(200, late.status(), late.text());
+      assertFalse(late.replayed());
+    }
+    assertEquals(2, committed(t).size());
+  }
+
+  @Test
+  void v3BatchRetryIsReplayedByteForByte() {
+    String t = topic();
+    String path = "/v3/clusters/c/topics/" + t + "/records:batch";
+    String body = "{\"entries\":[{\"id\":\"1\",\"value\":{\"type\":\"STRING\",\"data\":\"v1\"}},"
+        + "{\"id\":\"2\",\"value\":{\"type\":\"STRING\",\"data\":\"v2\"}}]}";
+    Answer first = call(node1, path, "application/json", body, null, "Idempotency-Key", "b-1");
+    assertEquals(207, first.status(), first.text());
+    Answer again = call(node2, path, "application/json", body, null, "Idempotency-Key", "b-1");
+    assertEquals(207, again.status());
+    assertTrue(again.replayed());
+    assertArrayEquals(first.body(), again.body());
+    assertEquals(2, committed(t).size());
+    assertEquals(2, uncommitted(t).size());
+  }
+
+  @Test
+  void invalidKeysAre400AndWriteNothing() {
+    String t = topic();
+    for (String bad : List.of("", "has space", "\"unterminated", "\"bad\\escape\"", "x".repeat(256), "\"caf\u00e9\"")) {
+      Answer a = v2(node1, t, bad, "never");
+      assertEquals(400, a.status(), bad + ": " + a.text());
+      assertTrue(a.text().contains("\"error_code\":40010"), a.text());
+    }
+    Answer twice = call(node1, "/topics/" + t, V2_JSON, records("never"), null,
+        "Idempotency-Key", "a", "Idempotency-Key", "b");
+    assertEquals(400, twice.status());
+    assertEquals(List.of(), uncommitted(t));
+  }
+
+  @Test
+  void requestsWithoutAKeyAreUnchanged() {
+    String t = topic();
+    Answer a = call(node1, "/topics/" + t, V2_JSON, records("plain"), null);
+    Answer b = call(node1, "/topics/" + t, V2_JSON, records("plain"), null);
+    assertEquals(200, a.status());
+    assertFalse(b.replayed());
+    assertEquals(2, committed(t).size());
+  }
+
+  /** A clock tests move forward. */
+  static final class MovableClock extends Clock {
+    private volatile Instant now = Instant.now();
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}
