@@ -8,6 +8,7 @@ import static dev.kafkarest.idempotency.KeyedCalls.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kafkarest.KafkaRest;
@@ -16,7 +17,16 @@ import dev.kafkarest.idempotency.KeyedCalls.Answer;
 import dev.kafkarest.testing.FakeSchemaRegistry;
 import dev.kafkarest.testing.SharedKafka;
 import dev.kafkarest.testing.Topics;
+import dev.kafkarest.http.Headers;
+import dev.kafkarest.http.RestRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -230,6 +240,68 @@ class IdempotentProduceTest {
     assertEquals(200, a.status());
     assertFalse(b.replayed());
     assertEquals(2, committed(t).size());
+  }
+
+  /**
+   * A node died mid-request: its claim is older than the request bound and its transaction (records already sent)
+   * is still open. A retry takes the key over, fences the dead producer (its records are aborted) and produces
+   * once; the zombie can no longer commit.
+   */
+  @Test
+  void aStaleClaimIsTakenOverAndItsProducerFenced() throws Exception {
+    String t = topic();
+    String body = records("once");
+    String txnId = "dead-node-" + System.nanoTime();
+    KafkaProducer<byte[], byte[]> zombie = new KafkaProducer<>(Map.of("bootstrap.servers",
+        SharedKafka.bootstrapServers(), "transactional.id", txnId), new ByteArraySerializer(),
+        new ByteArraySerializer());
+    try {
+      zombie.initTransactions();
+      zombie.beginTransaction();
+      zombie.send(new ProducerRecord<>(t, "\"zombie\"".getBytes(StandardCharsets.UTF_8))).get();
+      writeClaim("k-7", null, "/topics/" + t, body, txnId, System.currentTimeMillis() - 60_000);
+      Answer retry = call(node2, "/topics/" + t, V2_JSON, body, null, "Idempotency-Key", "k-7");
+      assertEquals(200, retry.status(), retry.text());
+      assertFalse(retry.replayed());
+      assertThrows(KafkaException.class, zombie::commitTransaction);
+    } finally {
+      zombie.close(Duration.ZERO);
+    }
+    assertEquals(List.of("\"once\""), committed(t));
+    assertTrue(v2(node1, t, "k-7", "once").replayed());
+  }
+
+  /** Another node's claim that is still live: both nodes answer 409 and write nothing. */
+  @Test
+  void aLiveClaimOfAnotherNodeIs409() {
+    String t = topic();
+    String body = records("held");
+    writeClaim("k-8", "carol", "/topics/" + t, body, "other-node-0", System.currentTimeMillis());
+    Answer a = call(node1, "/topics/" + t, V2_JSON, body, "carol", "Idempotency-Key", "k-8");
+    Answer b = call(node2, "/topics/" + t, V2_JSON, body, "carol", "Idempotency-Key", "k-8");
+    assertEquals(409, a.status(), a.text());
+    assertEquals(409, b.status(), b.text());
+    Answer other = call(node2, "/topics/" + t, V2_JSON, body, "dave", "Idempotency-Key", "k-8");
+    assertEquals(200, other.status(), "another principal's key is another key");
+    assertEquals(List.of("\"held\""), committed(t));
+  }
+
+  /** Writes a claim as another node would, straight to the marker topic. */
+  private void writeClaim(String key, String principal, String path, String body, String txnId, long at) {
+    v2(node1, topic(), "warm-" + System.nanoTime(), "w"); // the marker topic exists once a node used it
+    v2(node2, topic(), "warm-" + System.nanoTime(), "w");
+    String scoped = KeyedRequests.scope(principal, key);
+    RestRequest req = RestRequest.builder("POST", path).headers(Headers.of("Content-Type", V2_JSON)).build();
+    byte[] fingerprint = KeyedRequests.fingerprint(req, body.getBytes(StandardCharsets.UTF_8));
+    Marker claim = new Marker.Claim("claim-" + System.nanoTime(), fingerprint, txnId, at);
+    int partition = Utils.toPositive(Utils.murmur2(scoped.getBytes(StandardCharsets.UTF_8))) % 3;
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
+        SharedKafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+      p.send(new ProducerRecord<>(markerTopic, partition, Marker.recordKey(scoped, claim), Marker.encode(claim)))
+          .get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** A clock tests move forward. */
