@@ -113,6 +113,22 @@ final class KeyStates {
     });
   }
 
+  /**
+   * The producers of claims that are past the claim timeout without an answer or a release, for keys that
+   * {@code where} selects: a crashed owner's open transaction may be what holds their partition's reading back.
+   */
+  java.util.Set<String> staleHolders(java.util.function.Predicate<String> where) {
+    long now = clock.millis();
+    java.util.Set<String> out = new java.util.HashSet<>();
+    states.forEach((key, s) -> {
+      Held held = s.held;
+      if (held != null && now >= held.timestamp() + claimTimeoutMs && where.test(key)) {
+        out.add(held.transactionalId());
+      }
+    });
+    return out;
+  }
+
   int size() {
     return states.size();
   }

@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyedRequests implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KeyedRequests.class);
+  /** How long a claim waits for the reader before it looks for a dead owner's transaction in the way. */
+  private static final long UNBLOCK_AFTER_MS = 1000;
 
   /** The produce work of one request, given the producer to send with. */
   public interface Action {
@@ -223,6 +226,7 @@ public final class KeyedRequests implements AutoCloseable {
           outcome.completeExceptionally(e);
         }
       });
+      unblockWhileWaiting(outcome);
       Throwable readerFailure = started.topic().failure();
       return within(outcome, () -> IdempotencyErrors.notReady(readerFailure == null
           ? "the marker topic was not read up to this request in time"
@@ -233,6 +237,30 @@ public final class KeyedRequests implements AutoCloseable {
             return CompletableFuture.failedFuture(t instanceof RestException ? t
                 : IdempotencyErrors.notReady(ExceptionMapper.safeKafkaMessage(t)));
           });
+    }
+
+    /**
+     * A node that died inside its transaction leaves it open, and read_committed readers of that marker partition
+     * stop at its first record until the broker aborts it ({@code idempotency.transaction.timeout.ms}). While this
+     * request waits, fence the producers of this partition's stale claims (their owners are past the request
+     * bound), which aborts such a transaction at once.
+     */
+    private void unblockWhileWaiting(CompletableFuture<Outcome> outcome) {
+      MarkerTopic topic = started.topic();
+      int partition = topic.partition(scopedKey);
+      java.util.Set<String> fenced = ConcurrentHashMap.newKeySet();
+      ScheduledFuture<?> ticks = scheduler.scheduleWithFixedDelay(() -> {
+        for (String txnId : states.staleHolders(k -> topic.partition(k) == partition)) {
+          if (fenced.add(txnId)) {
+            started.pool().fence(txnId, null).whenComplete((v, e) -> {
+              if (e != null) {
+                log.debug("Fencing the stale producer {} failed", txnId, e);
+              }
+            });
+          }
+        }
+      }, UNBLOCK_AFTER_MS, UNBLOCK_AFTER_MS, TimeUnit.MILLISECONDS);
+      outcome.whenComplete((o, e) -> ticks.cancel(false));
     }
 
     private CompletableFuture<RestResponse> decide(Outcome outcome) {
