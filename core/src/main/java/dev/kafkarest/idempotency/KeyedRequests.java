@@ -107,6 +107,14 @@ public final class KeyedRequests implements AutoCloseable {
     return start().thenCompose(keyed::run);
   }
 
+  /** For a produce route that does not deduplicate: a request with a key is refused (400), never run twice. */
+  public static void refuseKey(RestRequest req, String why) {
+    if (!req.headers().all(IdempotencyKey.HEADER).isEmpty()) {
+      throw new RestException(400, IdempotencyErrors.KEY_NOT_SUPPORTED, "Idempotency-Key is not supported here: "
+          + why + ".");
+    }
+  }
+
   private synchronized CompletableFuture<Started> start() {
     if (closed) {
       return CompletableFuture.failedFuture(Errors.unavailable("The proxy is shutting down."));

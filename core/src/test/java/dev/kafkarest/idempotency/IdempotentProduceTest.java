@@ -219,6 +219,16 @@ class IdempotentProduceTest {
   }
 
   @Test
+  void streamingProduceRefusesAKey() {
+    String t = topic();
+    Answer a = call(node1, "/v3/clusters/c/topics/" + t + "/records", "application/json",
+        "{\"value\":{\"type\":\"STRING\",\"data\":\"s\"}}", null, "Idempotency-Key", "s-1");
+    assertEquals(400, a.status(), a.text());
+    assertTrue(a.text().contains("\"error_code\":40011") && a.text().contains("records:batch"), a.text());
+    assertEquals(List.of(), uncommitted(t));
+  }
+
+  @Test
   void invalidKeysAre400AndWriteNothing() {
     String t = topic();
     for (String bad : List.of("", "has space", "\"unterminated", "\"bad\\escape\"", "x".repeat(256), "\"caf\u00e9\"")) {
