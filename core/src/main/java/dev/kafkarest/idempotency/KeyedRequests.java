@@ -240,6 +240,7 @@ public final class KeyedRequests implements AutoCloseable {
           ? "the marker topic was not read up to this request in time"
           : "the marker topic cannot be read: " + ExceptionMapper.safeKafkaMessage(readerFailure)))
           .exceptionallyCompose(e -> {
+            outcome.cancel(false); // no longer awaited: drop it from the pending claims
             release();
             Throwable t = ExceptionMapper.unwrap(e);
             return CompletableFuture.failedFuture(t instanceof RestException ? t
@@ -326,12 +327,17 @@ public final class KeyedRequests implements AutoCloseable {
           }));
     }
 
+    /** Gives the claim up, from the timer thread: this may run in a producer callback, where a send must not wait. */
     private void release() {
-      shared.send(record(new Marker.Release(claimId))).whenComplete((m, e) -> {
-        if (e != null) {
-          log.debug("Releasing an idempotency claim failed; it expires after the request bound", e);
-        }
-      });
+      try {
+        scheduler.execute(() -> shared.send(record(new Marker.Release(claimId))).whenComplete((m, e) -> {
+          if (e != null) {
+            log.debug("Releasing an idempotency claim failed; it expires after the request bound", e);
+          }
+        }));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        log.debug("The proxy is closing: the claim expires after the request bound", e);
+      }
     }
 
     private ProducerRecord<byte[], byte[]> record(Marker marker) {

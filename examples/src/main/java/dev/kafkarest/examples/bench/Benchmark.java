@@ -398,9 +398,12 @@ public final class Benchmark {
     byte[] body = produceBody("binary", batch);
     AtomicLong keys = new AtomicLong();
     String run = Long.toString(System.nanoTime(), 36);
-    // Unmeasured: the first keyed request starts the marker topic, its reader and the transactional producers.
-    Load.run(conns, 0, mode.warmupMs * 4, () -> new HttpConn(proxy.port),
+    // Unmeasured: the first keyed request starts the marker topic, its reader and the transactional producers;
+    // then both paths get the JIT's attention (half the proxy warm-up each).
+    Load.run(conns, 0, Math.max(mode.warmupMs * 4, mode.proxyWarmupMs / 2), () -> new HttpConn(proxy.port),
         c -> produceOnce(c, keyedRequest(proxy, body, run + "-w" + keys.incrementAndGet()), batch), null);
+    Load.run(conns, 0, mode.proxyWarmupMs / 2, () -> new HttpConn(proxy.port),
+        c -> produceOnce(c, unkeyed, batch), null);
     List<double[]> rounds = new ArrayList<>();
     for (int i = 0; i < mode.rounds; i++) {
       Load.Result plain = Load.run(conns, mode.warmupMs, mode.measureMs, () -> new HttpConn(proxy.port),
