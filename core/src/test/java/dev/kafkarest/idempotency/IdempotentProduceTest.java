@@ -13,26 +13,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kafkarest.KafkaRest;
 import dev.kafkarest.KafkaRestConfig;
-import dev.kafkarest.idempotency.KeyedCalls.Answer;
-import dev.kafkarest.testing.FakeSchemaRegistry;
-import dev.kafkarest.testing.SharedKafka;
-import dev.kafkarest.testing.Topics;
 import dev.kafkarest.http.Headers;
 import dev.kafkarest.http.RestRequest;
+import dev.kafkarest.idempotency.KeyedCalls.Answer;
+import dev.kafkarest.kafka.KafkaClients;
+import dev.kafkarest.testing.SharedKafka;
+import dev.kafkarest.testing.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.Utils;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,33 +51,32 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IdempotentProduceTest {
   private final String markerTopic = "_idem_test_" + System.nanoTime();
-  private FakeSchemaRegistry registry;
   private KafkaRest node1;
   private KafkaRest node2;
 
   @BeforeAll
   void start() throws Exception {
-    registry = new FakeSchemaRegistry().start();
     node1 = node("node-1", Clock.systemUTC());
     node2 = node("node-2", Clock.systemUTC());
   }
 
   private KafkaRest node(String id, Clock clock) {
-    KafkaRestConfig config = KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
-        .schemaRegistryUrl(registry.url())
+    return KafkaRest.builder(config(id)).clock(clock).build();
+  }
+
+  private KafkaRestConfig config(String id) {
+    return KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
         .set(KafkaRestConfig.ID, id + "-" + markerTopic)
         .set(KafkaRestConfig.IDEMPOTENCY_TOPIC, markerTopic)
         .set(KafkaRestConfig.IDEMPOTENCY_TOPIC_PARTITIONS, "3")
         .set(KafkaRestConfig.IDEMPOTENCY_REQUEST_TIMEOUT_MS, "20000")
         .build();
-    return KafkaRest.builder(config).clock(clock).build();
   }
 
   @AfterAll
   void stop() {
     node1.close();
     node2.close();
-    registry.close();
   }
 
   private static String topic() {
@@ -138,36 +144,70 @@ class IdempotentProduceTest {
   @Test
   void sameKeyWhileTheFirstIsInFlightIs409() throws Exception {
     String t = topic();
-    String body = "{\"value_schema\":\"{\\\"type\\\":\\\"string\\\"}\",\"records\":[{\"value\":\"slow\"}]}";
-    String avro = "application/vnd.kafka.avro.v2+json";
-    registry.setDelayMillis(3000); // the first request waits for the registry while it holds the key
-    try {
-      CompletableFuture<Answer> first = KeyedCalls.send(node1, "/topics/" + t, avro, body, null,
+    String body = records("slow");
+    CountDownLatch sending = new CountDownLatch(1);
+    CountDownLatch maySend = new CountDownLatch(1);
+    try (KafkaRest holding = KafkaRest.builder(config("node-4")).clients(sendWaitsFor(sending, maySend))
+        .build()) {
+      CompletableFuture<Answer> first = KeyedCalls.send(holding, "/topics/" + t, V2_JSON, body, null,
           "Idempotency-Key", "k-5");
-      awaitClaim("k-5", null);
-      Answer second = call(node2, "/topics/" + t, avro, body, null, "Idempotency-Key", "k-5");
-      assertEquals(409, second.status(), second.text());
-      assertTrue(second.text().contains("\"error_code\":40910"), second.text());
-      Answer different = call(node1, "/topics/" + t, V2_JSON, records("other"), null, "Idempotency-Key", "k-5");
-      assertEquals(422, different.status(), different.text());
+      try {
+        assertTrue(sending.await(30, TimeUnit.SECONDS), "the first request never began to produce");
+        Answer second = call(node2, "/topics/" + t, V2_JSON, body, null, "Idempotency-Key", "k-5");
+        assertEquals(409, second.status(), second.text());
+        assertTrue(second.text().contains("\"error_code\":40910"), second.text());
+        Answer again = call(holding, "/topics/" + t, V2_JSON, body, null, "Idempotency-Key", "k-5");
+        assertEquals(409, again.status(), "the node that runs it answers 409 as well");
+        Answer different = call(node1, "/topics/" + t, V2_JSON, records("other"), null, "Idempotency-Key", "k-5");
+        assertEquals(422, different.status(), different.text());
+      } finally {
+        maySend.countDown();
+      }
       assertEquals(200, first.get(30, TimeUnit.SECONDS).status());
-    } finally {
-      registry.setDelayMillis(0);
     }
-    Answer after = call(node2, "/topics/" + t, avro, body, null, "Idempotency-Key", "k-5");
+    Answer after = call(node2, "/topics/" + t, V2_JSON, body, null, "Idempotency-Key", "k-5");
     assertTrue(after.replayed(), after.text());
-    assertEquals(1, committed(t).size());
+    assertEquals(List.of("\"slow\""), committed(t));
   }
 
-  /** Waits until the registry is being asked, i.e. the first request holds its claim and runs. */
-  private void awaitClaim(String key, String principal) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (registry.callCount() == 0) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the first request never reached the registry");
+  /**
+   * Real clients, but a transactional producer's first record to a data topic waits until the test lets it go: a
+   * request that is slow to produce (the marker topic is not touched until its answer is known).
+   */
+  private KafkaClients sendWaitsFor(CountDownLatch sending, CountDownLatch maySend) {
+    KafkaClients real = KafkaClients.standard();
+    return new KafkaClients() {
+      @Override
+      public Producer<byte[], byte[]> producer(Map<String, Object> properties) {
+        if (!properties.containsKey("transactional.id")) {
+          return real.producer(properties);
+        }
+        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer()) {
+          @Override
+          public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+            if (!record.topic().equals(markerTopic)) {
+              sending.countDown();
+              try {
+                maySend.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return super.send(record, callback);
+          }
+        };
       }
-      Thread.sleep(20);
-    }
+
+      @Override
+      public Consumer<byte[], byte[]> consumer(Map<String, Object> properties) {
+        return real.consumer(properties);
+      }
+
+      @Override
+      public Admin admin(Map<String, Object> properties) {
+        return real.admin(properties);
+      }
+    };
   }
 
   @Test
