@@ -1,6 +1,7 @@
 package dev.kafkarest.kafka;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -11,9 +12,18 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class RecordProducer {
   private final Producer<byte[], byte[]> producer;
+  private final Object sendLock;
+  private final BooleanSupplier open;
 
   public RecordProducer(Producer<byte[], byte[]> producer) {
+    this(producer, null, null);
+  }
+
+  /** Sends only while {@code open} says so, checked under {@code sendLock}: for one transaction's records. */
+  RecordProducer(Producer<byte[], byte[]> producer, Object sendLock, BooleanSupplier open) {
     this.producer = producer;
+    this.sendLock = sendLock;
+    this.open = open;
   }
 
   /**
@@ -29,6 +39,19 @@ public final class RecordProducer {
    * there); a failure the producer throws at once (a full buffer, a closed producer) fails the future instead.
    */
   public CompletableFuture<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
+    if (sendLock == null) {
+      return sendNow(record);
+    }
+    synchronized (sendLock) {
+      if (!open.getAsBoolean()) {
+        // A late send of a request whose transaction ended (timed out): it must not land in the next one.
+        return CompletableFuture.failedFuture(new IllegalStateException("the request's transaction is over"));
+      }
+      return sendNow(record);
+    }
+  }
+
+  private CompletableFuture<RecordMetadata> sendNow(ProducerRecord<byte[], byte[]> record) {
     CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
     try {
       producer.send(record, (metadata, failure) -> {

@@ -147,10 +147,19 @@ public final class TransactionalProducerPool implements AutoCloseable {
   /** One transaction's producer: begin, send through {@link #records()}, then commit or abort, then release. */
   public final class Lease {
     private final Slot slot;
+    private final Object sends = new Object();
+    private boolean ended;
     private boolean released;
 
     private Lease(Slot slot) {
       this.slot = slot;
+    }
+
+    /** No record of this lease's request may be sent after this: its transaction is being committed or aborted. */
+    private void end() {
+      synchronized (sends) {
+        ended = true;
+      }
     }
 
     public String transactionalId() {
@@ -164,7 +173,7 @@ public final class TransactionalProducerPool implements AutoCloseable {
 
     /** Sends into the open transaction: call after {@link #begin} completed. */
     public RecordProducer records() {
-      return new RecordProducer(slot.producer());
+      return new RecordProducer(slot.producer(), sends, () -> !ended);
     }
 
     /**
@@ -172,6 +181,7 @@ public final class TransactionalProducerPool implements AutoCloseable {
      * producer callback, where a send that waits for metadata would block the thread that fetches it.
      */
     public CompletableFuture<Void> commit(ProducerRecord<byte[], byte[]> last) {
+      end();
       return slot.run(() -> {
         slot.producer().send(last);
         slot.commit();
@@ -179,6 +189,7 @@ public final class TransactionalProducerPool implements AutoCloseable {
     }
 
     public CompletableFuture<Void> abort() {
+      end();
       return slot.run(slot::abort);
     }
 
