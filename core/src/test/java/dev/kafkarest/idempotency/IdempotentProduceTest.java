@@ -283,13 +283,21 @@ class IdempotentProduceTest {
   }
 
   @Test
-  void requestsWithoutAKeyAreUnchanged() {
+  void requestsWithoutAKeyAreUnchanged() throws Exception {
     String t = topic();
-    Answer a = call(node1, "/topics/" + t, V2_JSON, records("plain"), null);
-    Answer b = call(node1, "/topics/" + t, V2_JSON, records("plain"), null);
-    assertEquals(200, a.status());
-    assertFalse(b.replayed());
-    assertEquals(2, committed(t).size());
+    String unusedMarkers = "_idem_unused_" + System.nanoTime();
+    try (KafkaRest plain = KafkaRest.create(KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC, unusedMarkers).build())) {
+      Answer a = call(plain, "/topics/" + t, V2_JSON, records("plain"), null);
+      Answer b = call(plain, "/topics/" + t, V2_JSON, records("plain"), null);
+      assertEquals(200, a.status());
+      assertFalse(b.replayed());
+      assertEquals(2, committed(t).size());
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+        assertFalse(admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(unusedMarkers),
+            "without a keyed request nothing of keyed produce starts");
+      }
+    }
   }
 
   /**
