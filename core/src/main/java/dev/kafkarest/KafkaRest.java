@@ -33,6 +33,7 @@ import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
+import dev.kafkarest.idempotency.KeyedRequests;
 import dev.kafkarest.kafka.AclAdmin;
 import dev.kafkarest.kafka.ClusterAdmin;
 import dev.kafkarest.kafka.ConfigAdmin;
@@ -79,6 +80,7 @@ public final class KafkaRest implements AutoCloseable {
   private final ConsumerRegistry consumers;
   private final ProduceStreams produceStreams;
   private final EventStreams eventStreams;
+  private final KeyedRequests keyed;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Router router;
@@ -106,6 +108,7 @@ public final class KafkaRest implements AutoCloseable {
     GroupAdmin groupAdmin = new GroupAdmin(admin);
     AclAdmin aclAdmin = new AclAdmin(admin);
     RecordProducer recordProducer = new RecordProducer(producer, metrics);
+    this.keyed = new KeyedRequests(config, clients, admin, recordProducer, b.clock, scheduler);
     this.produceStreams = new ProduceStreams(config.getInt(KafkaRestConfig.V3_MAX_STREAMS));
     ProduceStreamEndpoint.Limits streamLimits = new ProduceStreamEndpoint.Limits(
         config.getInt(KafkaRestConfig.V3_STREAM_MAX_IN_FLIGHT),
@@ -119,7 +122,8 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
         .endpoint(new PartitionsEndpoint(topicAdmin, guard))
         .endpoint(new BrokersEndpoint(clusterAdmin, guard))
-        .endpoint(new ProduceEndpoint(recordProducer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard))
+        .endpoint(new ProduceEndpoint(recordProducer, formats, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS), guard,
+            keyed))
         .endpoint(new ConsumersEndpoint(consumers, guard, eventStreams))
         .endpoint(new ClustersEndpoint(clusterAdmin, guard))
         .endpoint(new V3TopicsEndpoint(clusterAdmin, topicAdmin, guard))
@@ -132,7 +136,7 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new ConsumerLagsEndpoint(clusterAdmin, groupAdmin, guard))
         .endpoint(new AclsEndpoint(clusterAdmin, aclAdmin, guard))
         .endpoint(new ProduceBatchEndpoint(recordProducer, formats,
-            config.getInt(KafkaRestConfig.V3_BATCH_MAX_ENTRIES), rateLimits, guard))
+            config.getInt(KafkaRestConfig.V3_BATCH_MAX_ENTRIES), rateLimits, guard, keyed))
         .endpoint(new ProduceStreamEndpoint(recordProducer, formats, produceStreams, streamLimits, rateLimits, guard))
         .endpoint(new TopicEventsEndpoint(topicAdmin, formats, eventStreams,
             () -> clients.consumer(config.eventStreamConsumerProperties()), guard))
@@ -288,6 +292,7 @@ public final class KafkaRest implements AutoCloseable {
     closeQuietly("consumer instances", consumers::close);
     closeQuietly("produce streams", produceStreams::close);
     closeQuietly("event streams", eventStreams::close);
+    closeQuietly("keyed produce", keyed::close);
     closeQuietly("producer", () -> producer.close(Duration.ofSeconds(30)));
     closeQuietly("admin client", () -> admin.close(Duration.ofSeconds(5)));
     closeQuietly("metrics", metrics::close);

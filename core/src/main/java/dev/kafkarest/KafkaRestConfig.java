@@ -47,6 +47,14 @@ public final class KafkaRestConfig {
   public static final String EVENTS_MAX_STREAMS = "events.max.streams";
   public static final String EVENTS_KEEPALIVE_MS = "events.keepalive.ms";
   public static final String EVENTS_MAX_DURATION_MS = "events.max.duration.ms";
+  public static final String IDEMPOTENCY_RETENTION_MS = "idempotency.retention.ms";
+  public static final String IDEMPOTENCY_REQUEST_TIMEOUT_MS = "idempotency.request.timeout.ms";
+  public static final String IDEMPOTENCY_TOPIC = "idempotency.topic";
+  public static final String IDEMPOTENCY_TOPIC_PARTITIONS = "idempotency.topic.partitions";
+  public static final String IDEMPOTENCY_TOPIC_REPLICATION_FACTOR = "idempotency.topic.replication.factor";
+  public static final String IDEMPOTENCY_PRODUCERS = "idempotency.producers";
+  public static final String IDEMPOTENCY_TRANSACTIONAL_ID_PREFIX = "idempotency.transactional.id.prefix";
+  public static final String IDEMPOTENCY_TRANSACTION_TIMEOUT_MS = "idempotency.transaction.timeout.ms";
 
   /** Proxy keys that start with "consumer." but are not Kafka consumer settings. */
   private static final Set<String> PROXY_CONSUMER_KEYS = Set.of(
@@ -83,6 +91,12 @@ public final class KafkaRestConfig {
       Map.entry(EVENTS_MAX_STREAMS, "32"),
       Map.entry(EVENTS_KEEPALIVE_MS, "15000"),
       Map.entry(EVENTS_MAX_DURATION_MS, "86400000"),
+      Map.entry(IDEMPOTENCY_RETENTION_MS, "86400000"),
+      Map.entry(IDEMPOTENCY_REQUEST_TIMEOUT_MS, "30000"),
+      Map.entry(IDEMPOTENCY_TOPIC_PARTITIONS, "10"),
+      Map.entry(IDEMPOTENCY_TOPIC_REPLICATION_FACTOR, "-1"),
+      Map.entry(IDEMPOTENCY_PRODUCERS, "4"),
+      Map.entry(IDEMPOTENCY_TRANSACTION_TIMEOUT_MS, "60000"),
       Map.entry(ID, ""));
 
   /**

@@ -167,6 +167,9 @@ public final class ConsumerRegistry implements AutoCloseable {
     if (settings.autoOffsetReset() != null) {
       props.put("auto.offset.reset", settings.autoOffsetReset());
     }
+    if (settings.isolationLevel() != null) {
+      props.put("isolation.level", settings.isolationLevel());
+    }
     return props;
   }
 

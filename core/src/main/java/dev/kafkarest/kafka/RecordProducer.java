@@ -2,6 +2,7 @@ package dev.kafkarest.kafka;
 
 import dev.kafkarest.metrics.ProxyMetrics;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -13,14 +14,23 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 public final class RecordProducer {
   private final Producer<byte[], byte[]> producer;
   private final ProxyMetrics metrics;
+  private final Object sendLock;
+  private final BooleanSupplier open;
 
   public RecordProducer(Producer<byte[], byte[]> producer) {
     this(producer, ProxyMetrics.NONE);
   }
 
   public RecordProducer(Producer<byte[], byte[]> producer, ProxyMetrics metrics) {
+    this(producer, metrics, null, null);
+  }
+
+  /** Sends only while {@code open} says so, checked under {@code sendLock}: for one transaction's records. */
+  RecordProducer(Producer<byte[], byte[]> producer, ProxyMetrics metrics, Object sendLock, BooleanSupplier open) {
     this.producer = producer;
     this.metrics = metrics;
+    this.sendLock = sendLock;
+    this.open = open;
   }
 
   /**
@@ -36,6 +46,19 @@ public final class RecordProducer {
    * there); a failure the producer throws at once (a full buffer, a closed producer) fails the future instead.
    */
   public CompletableFuture<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
+    if (sendLock == null) {
+      return sendNow(record);
+    }
+    synchronized (sendLock) {
+      if (!open.getAsBoolean()) {
+        // A late send of a request whose transaction ended (timed out): it must not land in the next one.
+        return CompletableFuture.failedFuture(new IllegalStateException("the request's transaction is over"));
+      }
+      return sendNow(record);
+    }
+  }
+
+  private CompletableFuture<RecordMetadata> sendNow(ProducerRecord<byte[], byte[]> record) {
     CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
     try {
       producer.send(record, metrics.produced(record, (metadata, failure) -> {

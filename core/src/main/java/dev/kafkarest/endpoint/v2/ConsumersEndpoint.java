@@ -43,7 +43,7 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
   private static final String INSTANCE = "/consumers/{group}/instances/{name}";
   private static final Set<String> CREATE_FIELDS = Set.of("name", "id", "format", "auto.offset.reset",
       "auto.commit.enable", "fetch.min.bytes", "responseMinBytes", "consumer.request.timeout.ms", "requestWaitMs",
-      "record.metadata");
+      "record.metadata", "isolation.level");
   private static final Set<String> PARTITION_FIELDS = Set.of("topic", "partition");
   private static final Set<String> OFFSET_FIELDS = Set.of("topic", "partition", "offset", "metadata");
   private static final Set<String> TIMESTAMP_FIELDS = Set.of("topic", "partition", "timestamp", "metadata");
@@ -173,8 +173,13 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
     if (metadata != null && !metadata.equalsIgnoreCase("true") && !metadata.equalsIgnoreCase("false")) {
       throw Errors.invalidConsumerConfig("record.metadata must be true or false");
     }
+    String isolation = body.scalarText("isolation.level");
+    if (isolation != null && !isolation.equals("read_committed") && !isolation.equals("read_uncommitted")) {
+      throw Errors.invalidConsumerConfig("Invalid value " + Errors.quote(isolation)
+          + " for configuration isolation.level: must be read_committed or read_uncommitted");
+    }
     return new ConsumerSettings(name, format, reset, autoCommit,
-        minBytes == null ? -1 : minBytes, timeout, Boolean.parseBoolean(metadata));
+        minBytes == null ? -1 : minBytes, timeout, Boolean.parseBoolean(metadata), isolation);
   }
 
   /** As Kafka's own validator: one of the names, or by_duration: with a non-negative ISO-8601 duration. */

@@ -11,6 +11,7 @@ import dev.kafkarest.http.PathParams;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
+import dev.kafkarest.idempotency.KeyedRequests;
 import dev.kafkarest.kafka.RecordProducer;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.Operation;
@@ -31,13 +32,21 @@ public final class ProduceEndpoint implements Endpoint {
   private final RecordFormats formats;
   private final int maxRecords;
   private final AccessGuard guard;
+  private final KeyedRequests keyed;
 
   public ProduceEndpoint(RecordProducer producer, RecordFormats formats, int maxRecords,
                          AccessGuard guard) {
+    this(producer, formats, maxRecords, guard, null);
+  }
+
+  /** With {@code keyed}, a request with an {@code Idempotency-Key} is produced once, in a transaction. */
+  public ProduceEndpoint(RecordProducer producer, RecordFormats formats, int maxRecords,
+                         AccessGuard guard, KeyedRequests keyed) {
     this.producer = producer;
     this.guard = guard;
     this.formats = formats;
     this.maxRecords = maxRecords;
+    this.keyed = keyed;
   }
 
   @Override
@@ -51,16 +60,24 @@ public final class ProduceEndpoint implements Endpoint {
   private CompletionStage<RestResponse> produce(RestRequest req, String topic, Integer pathPartition)
       throws Exception {
     guard.require(req, Operation.PRODUCE, Resource.topic(topic));
+    if (keyed == null) {
+      return produce(req, topic, pathPartition, producer);
+    }
+    return keyed.run(req, (r, with) -> produce(r, topic, pathPartition, with));
+  }
+
+  private CompletionStage<RestResponse> produce(RestRequest req, String topic, Integer pathPartition,
+                                                RecordProducer producer) throws Exception {
     EmbeddedFormat embedded = req.header("Content-Type").flatMap(EmbeddedFormat::fromMediaType)
         .orElseThrow(Errors::unsupportedMediaType);
     RecordFormat format = formats.get(embedded);
     ProduceRequestReader.ParsedRequest parsed = new ProduceRequestReader(format, maxRecords)
         .read(req.body(), req.contentLength());
     return format.encoder(topic, parsed.schemas())
-        .thenCompose(encoder -> send(topic, pathPartition, parsed.records(), encoder));
+        .thenCompose(encoder -> send(producer, topic, pathPartition, parsed.records(), encoder));
   }
 
-  private CompletionStage<RestResponse> send(String topic, Integer pathPartition,
+  private static CompletionStage<RestResponse> send(RecordProducer producer, String topic, Integer pathPartition,
                                              List<ProduceRequestReader.ParsedRecord> records, RecordEncoder encoder) {
     int n = records.size();
     byte[][] keys = new byte[n][];

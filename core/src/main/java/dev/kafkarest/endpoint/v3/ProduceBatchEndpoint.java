@@ -16,6 +16,7 @@ import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
+import dev.kafkarest.idempotency.KeyedRequests;
 import dev.kafkarest.kafka.RecordProducer;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.Operation;
@@ -40,16 +41,21 @@ public final class ProduceBatchEndpoint implements Endpoint {
   private static final Pattern ID = Pattern.compile("[0-9a-zA-Z_-]{1,80}");
 
   private final RecordPublisher publisher;
+  private final RecordSerializer serializer;
   private final int maxEntries;
   private final ProduceRateLimits rateLimits;
   private final AccessGuard guard;
+  private final KeyedRequests keyed;
 
+  /** With {@code keyed}, a request with an {@code Idempotency-Key} is produced once, in a transaction. */
   public ProduceBatchEndpoint(RecordProducer producer, RecordFormats formats, int maxEntries,
-                              ProduceRateLimits rateLimits, AccessGuard guard) {
-    this.publisher = new RecordPublisher(producer, new RecordSerializer(formats));
+                              ProduceRateLimits rateLimits, AccessGuard guard, KeyedRequests keyed) {
+    this.serializer = new RecordSerializer(formats);
+    this.publisher = new RecordPublisher(producer, serializer);
     this.maxEntries = maxEntries;
     this.rateLimits = rateLimits;
     this.guard = guard;
+    this.keyed = keyed;
   }
 
   @Override
@@ -58,22 +64,31 @@ public final class ProduceBatchEndpoint implements Endpoint {
         (req, p) -> produce(req, p.get("cluster"), p.get("topic")));
   }
 
-  private CompletionStage<RestResponse> produce(RestRequest req, String clusterId, String topic) throws IOException {
+  private CompletionStage<RestResponse> produce(RestRequest req, String clusterId, String topic) throws Exception {
     guard.require(req, Operation.PRODUCE, Resource.topic(topic));
+    if (keyed == null) {
+      return produce(req, clusterId, topic, publisher);
+    }
+    return keyed.run(req, (r, with) -> produce(r, clusterId, topic, new RecordPublisher(with, serializer)));
+  }
+
+  private CompletionStage<RestResponse> produce(RestRequest req, String clusterId, String topic,
+                                                RecordPublisher publisher) throws IOException {
     List<JsonNode> nodes = new ArrayList<>();
     List<ProduceRecord> entries = entries(req, nodes);
     List<CompletableFuture<Prepared>> prepared = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
-      prepared.add(prepare(clusterId, topic, nodes.get(i), entries.get(i)));
+      prepared.add(prepare(publisher, clusterId, topic, nodes.get(i), entries.get(i)));
     }
     return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new))
-        .handle((ignored, failure) -> sendInOrder(topic, prepared))
+        .handle((ignored, failure) -> sendInOrder(publisher, topic, prepared))
         .thenCompose(produced -> CompletableFuture.allOf(produced.toArray(CompletableFuture[]::new))
             .handle((ignored, failure) -> answer(clusterId, topic, entries, produced)));
   }
 
   /** An entry over a rate limit fails alone (429), as in a stream. */
-  private CompletableFuture<Prepared> prepare(String clusterId, String topic, JsonNode node, ProduceRecord entry) {
+  private CompletableFuture<Prepared> prepare(RecordPublisher publisher, String clusterId, String topic,
+                                              JsonNode node, ProduceRecord entry) {
     try {
       rateLimits.admit(clusterId, () -> Json.bytes(node).length);
     } catch (RestException limited) {
@@ -82,7 +97,8 @@ public final class ProduceBatchEndpoint implements Endpoint {
     return publisher.prepare(topic, entry);
   }
 
-  private List<CompletableFuture<Produced>> sendInOrder(String topic, List<CompletableFuture<Prepared>> prepared) {
+  private static List<CompletableFuture<Produced>> sendInOrder(RecordPublisher publisher, String topic,
+                                                              List<CompletableFuture<Prepared>> prepared) {
     List<CompletableFuture<Produced>> produced = new ArrayList<>(prepared.size());
     for (CompletableFuture<Prepared> p : prepared) {
       produced.add(p.isCompletedExceptionally() ? p.thenApply(x -> null) : publisher.send(topic, p.join()));

@@ -5,6 +5,7 @@ import dev.kafkarest.http.Endpoint;
 import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.Router;
+import dev.kafkarest.idempotency.KeyedRequests;
 import dev.kafkarest.kafka.RecordProducer;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.Operation;
@@ -41,6 +42,8 @@ public final class ProduceStreamEndpoint implements Endpoint {
         (req, p) -> {
           String topic = p.get("topic");
           guard.require(req, Operation.PRODUCE, Resource.topic(topic));
+          KeyedRequests.refuseKey(req, "streaming produce (POST .../records) answers each record as it is written, "
+              + "so one key cannot cover the request; send keyed records with POST .../records:batch");
           RecordStream records = new RecordStream(Latin1Body.utf8(req), limits.maxRecordBytes());
           ProduceStreams.Slot slot = streams.open();
           ProduceStream stream = new ProduceStream(slot, streams.threads(), records, publisher, rateLimits,

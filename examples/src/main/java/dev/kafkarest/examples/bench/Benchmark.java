@@ -46,7 +46,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The broker, the native clients and the HTTP load generator run in this JVM; the proxy (Jetty 12,
  * {@code KafkaRestServlet} under {@code /kafka}) runs in a child JVM so that its resident memory, threads and CPU
  * can be read from /proc. Options: {@code --quick} (under two minutes) or {@code --full}; {@code --only=produce,
- * stream,latency,consume,events,idle} ({@code events}: one Server-Sent Events stream against the native consumer); {@code --proxy-opts="-Xmx512m ..."}; {@code --set key=value} (proxy setting, repeatable);
+ * stream,latency,consume,events,idle,keyed} ({@code events}: one Server-Sent Events stream against the native consumer); {@code --proxy-opts="-Xmx512m ..."}; {@code --set key=value} (proxy setting, repeatable);
  * {@code --proxy-warmup=SECONDS} (before produce, and each side before consume); {@code --jfr} (a flight
  * recording of the proxy in the output directory); {@code --profile[=event]} (an async-profiler flame graph of
  * each measured window, {@code profile-*.html}; event {@code itimer} by default, {@code cpu} where perf events
@@ -114,7 +114,7 @@ public final class Benchmark {
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Mode mode = FULL;
-    Set<String> only = Set.of("idle", "produce", "stream", "latency", "consume", "events");
+    Set<String> only = Set.of("idle", "produce", "stream", "latency", "consume", "events", "keyed");
     List<String> proxyOpts = new ArrayList<>(List.of("-Xms64m", "-Xmx1g"));
     List<String> settings = new ArrayList<>();
     Path out = Files.isDirectory(Path.of("examples")) ? Path.of("examples", "target", "bench")
@@ -181,7 +181,7 @@ public final class Benchmark {
         idleConsumers();
       }
       if (only.contains("produce") || only.contains("stream") || only.contains("latency")
-          || only.contains("consume") || only.contains("events")) {
+          || only.contains("consume") || only.contains("events") || only.contains("keyed")) {
         try (ProxyProcess proxy = startProxy();
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(),
                  new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -190,6 +190,9 @@ public final class Benchmark {
           }
           if (only.contains("stream")) {
             streamProduce(proxy, producer);
+          }
+          if (only.contains("keyed")) {
+            keyedProduce(proxy);
           }
           if (only.contains("latency")) {
             latency(proxy, producer);
@@ -382,6 +385,73 @@ public final class Benchmark {
           + mode.rounds + " alternating rounds", rounds, 0.9);
       rows.get(rows.size() - 1).put("proxy_cpu_us_per_record", round3(proxyCpuPerRecord * 1e6));
     }
+  }
+
+  /**
+   * v2 produce with an {@code Idempotency-Key} (a new key per request: each runs in its own Kafka transaction)
+   * against the same requests without a key, binary, batches of 100, 4 connections, in alternating rounds.
+   */
+  private void keyedProduce(ProxyProcess proxy) throws Exception {
+    int batch = 100;
+    int conns = 4;
+    byte[] unkeyed = produceRequest(proxy, "binary", batch);
+    byte[] body = produceBody("binary", batch);
+    AtomicLong keys = new AtomicLong();
+    String run = Long.toString(System.nanoTime(), 36);
+    // Unmeasured: the first keyed request starts the marker topic, its reader and the transactional producers;
+    // then both paths get the JIT's attention (half the proxy warm-up each).
+    Load.run(conns, 0, Math.max(mode.warmupMs * 4, mode.proxyWarmupMs / 2), () -> new HttpConn(proxy.port),
+        c -> produceOnce(c, keyedRequest(proxy, body, run + "-w" + keys.incrementAndGet()), batch), null);
+    Load.run(conns, 0, mode.proxyWarmupMs / 2, () -> new HttpConn(proxy.port),
+        c -> produceOnce(c, unkeyed, batch), null);
+    List<double[]> rounds = new ArrayList<>();
+    for (int i = 0; i < mode.rounds; i++) {
+      Load.Result plain = Load.run(conns, mode.warmupMs, mode.measureMs, () -> new HttpConn(proxy.port),
+          c -> produceOnce(c, unkeyed, batch), null);
+      Sampler sampler = sampler(proxy, "produce-keyed");
+      Load.Result keyed = Load.run(conns, mode.warmupMs, mode.measureMs, () -> new HttpConn(proxy.port),
+          c -> produceOnce(c, keyedRequest(proxy, body, run + "-" + keys.incrementAndGet()), batch), sampler);
+      if (keyed.errors() > 0 || plain.errors() > 0) {
+        throw new IOException("keyed round had errors: keyed " + keyed.errors() + " (" + keyed.firstError()
+            + "), unkeyed " + plain.errors());
+      }
+      rounds.add(new double[] {keyed.recordsPerSecond(), plain.recordsPerSecond(),
+          keyed.machineCpuSeconds() / keyed.records(), plain.machineCpuSeconds() / plain.records()});
+      Map<String, Object> row = proxyRow("produce binary batch=100 conns=4 with Idempotency-Key, round " + (i + 1),
+          keyed, sampler);
+      row.put("unkeyed_records_per_s", round(plain.recordsPerSecond()));
+      row.put("unkeyed_p50_ms", round3(plain.percentileMs(50)));
+      row.put("unkeyed_p99_ms", round3(plain.percentileMs(99)));
+      progress(row);
+    }
+    // judged() names the second rate "native": here it is the same proxy without a key.
+    judged("Keyed produce binary batch=100 conns=4 >= 0.5x unkeyed", "keyed vs unkeyed produce binary batch=100"
+        + " conns=4 (native = unkeyed), median of " + mode.rounds + " alternating rounds", rounds, 0.5);
+  }
+
+  private static byte[] keyedRequest(ProxyProcess proxy, byte[] body, String key) {
+    byte[] plain = HttpConn.request("POST", proxy.port, "/kafka/topics/" + PRODUCE_TOPIC,
+        "application/vnd.kafka.binary.v2+json", V2, body);
+    byte[] header = ("Idempotency-Key: " + key + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    int at = indexOf(plain, "\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)) + 2;
+    byte[] all = new byte[plain.length + header.length];
+    System.arraycopy(plain, 0, all, 0, at);
+    System.arraycopy(header, 0, all, at, header.length);
+    System.arraycopy(plain, at, all, at + header.length, plain.length - at);
+    return all;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   private static byte[] produceRequest(ProxyProcess proxy, String format, int batch) {

@@ -1,0 +1,35 @@
+package dev.kafkarest.idempotency;
+
+import dev.kafkarest.error.RestException;
+
+/** The error answers of keyed produce, with their {@code error_code}s. */
+public final class IdempotencyErrors {
+  public static final int INVALID_KEY = 40010;
+  public static final int KEY_NOT_SUPPORTED = 40011;
+  public static final int IN_FLIGHT = 40910;
+  public static final int KEY_REUSED = 42210;
+  public static final int NOT_READY = 50310;
+  public static final int NOT_WRITTEN = 50311;
+
+  private IdempotencyErrors() {}
+
+  static RestException inFlight() {
+    return new RestException(409, IN_FLIGHT, "A request with this Idempotency-Key is still being processed; "
+        + "retry it later with the same key.");
+  }
+
+  static RestException keyReused() {
+    return new RestException(422, KEY_REUSED, "This Idempotency-Key was already used for a different request "
+        + "(another method, path, Content-Type or body); use a new key for a new request.");
+  }
+
+  static RestException notReady(String why) {
+    return new RestException(503, NOT_READY, "The proxy could not check this Idempotency-Key in time (" + why
+        + "); nothing was written. Retry with the same key.");
+  }
+
+  static RestException notWritten(String why) {
+    return new RestException(503, NOT_WRITTEN, "The request's transaction was not committed (" + why
+        + "); nothing was written. Retry with the same key.");
+  }
+}

@@ -1,0 +1,388 @@
+package dev.kafkarest.idempotency;
+
+import static dev.kafkarest.idempotency.KeyedCalls.V2_JSON;
+import static dev.kafkarest.idempotency.KeyedCalls.call;
+import static dev.kafkarest.idempotency.KeyedCalls.records;
+import static dev.kafkarest.idempotency.KeyedCalls.v2;
+import static dev.kafkarest.idempotency.KeyedCalls.values;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kafkarest.KafkaRest;
+import dev.kafkarest.KafkaRestConfig;
+import dev.kafkarest.http.Headers;
+import dev.kafkarest.http.RestRequest;
+import dev.kafkarest.idempotency.KeyedCalls.Answer;
+import dev.kafkarest.kafka.KafkaClients;
+import dev.kafkarest.testing.SharedKafka;
+import dev.kafkarest.testing.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Keyed produce against the real broker, over two proxy nodes that share it. */
+@ExtendWith(SharedKafka.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IdempotentProduceTest {
+  private final String markerTopic = "_idem_test_" + System.nanoTime();
+  private KafkaRest node1;
+  private KafkaRest node2;
+
+  @BeforeAll
+  void start() throws Exception {
+    node1 = node("node-1", Clock.systemUTC());
+    node2 = node("node-2", Clock.systemUTC());
+  }
+
+  private KafkaRest node(String id, Clock clock) {
+    return KafkaRest.builder(config(id)).clock(clock).build();
+  }
+
+  private KafkaRestConfig config(String id) {
+    return KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
+        .set(KafkaRestConfig.ID, id + "-" + markerTopic)
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC, markerTopic)
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC_PARTITIONS, "3")
+        .set(KafkaRestConfig.IDEMPOTENCY_REQUEST_TIMEOUT_MS, "20000")
+        .build();
+  }
+
+  @AfterAll
+  void stop() {
+    node1.close();
+    node2.close();
+  }
+
+  private static String topic() {
+    return Topics.create(SharedKafka.bootstrapServers(), 2, "idem-");
+  }
+
+  private static List<String> committed(String topic) {
+    return values(SharedKafka.bootstrapServers(), topic, "read_committed");
+  }
+
+  private static List<String> uncommitted(String topic) {
+    return values(SharedKafka.bootstrapServers(), topic, "read_uncommitted");
+  }
+
+  @Test
+  void retryReturnsTheStoredAnswerAndWritesNothing() {
+    String t = topic();
+    Answer first = v2(node1, t, "k-1", "a,b,c");
+    assertEquals(200, first.status(), first.text());
+    assertFalse(first.replayed());
+    Answer again = v2(node1, t, "k-1", "a,b,c");
+    assertEquals(200, again.status());
+    assertTrue(again.replayed());
+    assertArrayEquals(first.body(), again.body());
+    assertEquals(List.of("\"a\"", "\"b\"", "\"c\""), committed(t).stream().sorted().toList());
+    assertEquals(3, uncommitted(t).size());
+  }
+
+  @Test
+  void retryOnASecondNodeReturnsTheStoredAnswer() {
+    String t = topic();
+    Answer first = v2(node1, t, "k-2", "x,y");
+    assertEquals(200, first.status(), first.text());
+    Answer again = v2(node2, t, "k-2", "x,y");
+    assertEquals(200, again.status(), again.text());
+    assertTrue(again.replayed());
+    assertArrayEquals(first.body(), again.body());
+    assertEquals(2, committed(t).size());
+    assertEquals(2, uncommitted(t).size());
+  }
+
+  @Test
+  void quotedAndBareKeysAreTheSameKey() {
+    String t = topic();
+    Answer first = call(node1, "/topics/" + t, V2_JSON, records("q"), null, "Idempotency-Key", "\"k-3\"");
+    Answer again = call(node2, "/topics/" + t, V2_JSON, records("q"), null, "Idempotency-Key", "k-3");
+    assertEquals(200, first.status(), first.text());
+    assertTrue(again.replayed());
+    assertEquals(1, committed(t).size());
+  }
+
+  @Test
+  void sameKeyDifferentRequestIs422() {
+    String t = topic();
+    assertEquals(200, v2(node1, t, "k-4", "one").status());
+    Answer otherBody = v2(node2, t, "k-4", "two");
+    assertEquals(422, otherBody.status(), otherBody.text());
+    assertTrue(otherBody.text().contains("\"error_code\":42210"), otherBody.text());
+    Answer otherPath = call(node1, "/topics/" + t + "/partitions/1", V2_JSON, records("one"), null,
+        "Idempotency-Key", "k-4");
+    assertEquals(422, otherPath.status(), otherPath.text());
+    assertEquals(List.of("\"one\""), committed(t));
+  }
+
+  @Test
+  void sameKeyWhileTheFirstIsInFlightIs409() throws Exception {
+    String t = topic();
+    String body = records("slow");
+    CountDownLatch sending = new CountDownLatch(1);
+    CountDownLatch maySend = new CountDownLatch(1);
+    try (KafkaRest holding = KafkaRest.builder(config("node-4")).clients(sendWaitsFor(sending, maySend))
+        .build()) {
+      CompletableFuture<Answer> first = KeyedCalls.send(holding, "/topics/" + t, V2_JSON, body, null,
+          "Idempotency-Key", "k-5");
+      try {
+        assertTrue(sending.await(30, TimeUnit.SECONDS), "the first request never began to produce");
+        Answer second = call(node2, "/topics/" + t, V2_JSON, body, null, "Idempotency-Key", "k-5");
+        assertEquals(409, second.status(), second.text());
+        assertTrue(second.text().contains("\"error_code\":40910"), second.text());
+        Answer again = call(holding, "/topics/" + t, V2_JSON, body, null, "Idempotency-Key", "k-5");
+        assertEquals(409, again.status(), "the node that runs it answers 409 as well");
+        Answer different = call(node1, "/topics/" + t, V2_JSON, records("other"), null, "Idempotency-Key", "k-5");
+        assertEquals(422, different.status(), different.text());
+      } finally {
+        maySend.countDown();
+      }
+      assertEquals(200, first.get(30, TimeUnit.SECONDS).status());
+    }
+    Answer after = call(node2, "/topics/" + t, V2_JSON, body, null, "Idempotency-Key", "k-5");
+    assertTrue(after.replayed(), after.text());
+    assertEquals(List.of("\"slow\""), committed(t));
+  }
+
+  /**
+   * Real clients, but a transactional producer's first record to a data topic waits until the test lets it go: a
+   * request that is slow to produce (the marker topic is not touched until its answer is known).
+   */
+  private KafkaClients sendWaitsFor(CountDownLatch sending, CountDownLatch maySend) {
+    KafkaClients real = KafkaClients.standard();
+    return new KafkaClients() {
+      @Override
+      public Producer<byte[], byte[]> producer(Map<String, Object> properties) {
+        if (!properties.containsKey("transactional.id")) {
+          return real.producer(properties);
+        }
+        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer()) {
+          @Override
+          public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+            if (!record.topic().equals(markerTopic)) {
+              sending.countDown();
+              try {
+                maySend.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return super.send(record, callback);
+          }
+        };
+      }
+
+      @Override
+      public Consumer<byte[], byte[]> consumer(Map<String, Object> properties) {
+        return real.consumer(properties);
+      }
+
+      @Override
+      public Admin admin(Map<String, Object> properties) {
+        return real.admin(properties);
+      }
+    };
+  }
+
+  @Test
+  void keysAreScopedByPrincipal() {
+    String t = topic();
+    String path = "/topics/" + t;
+    Answer alice = call(node1, path, V2_JSON, records("from-alice"), "alice", "Idempotency-Key", "shared");
+    Answer bob = call(node1, path, V2_JSON, records("from-bob"), "bob", "Idempotency-Key", "shared");
+    Answer anonymous = call(node2, path, V2_JSON, records("from-bob"), null, "Idempotency-Key", "shared");
+    assertEquals(200, alice.status());
+    assertFalse(bob.replayed(), "bob must not get alice's answer");
+    assertFalse(anonymous.replayed(), "no principal is a scope of its own");
+    Answer bobAgain = call(node2, path, V2_JSON, records("from-bob"), "bob", "Idempotency-Key", "shared");
+    assertTrue(bobAgain.replayed());
+    assertArrayEquals(bob.body(), bobAgain.body());
+    assertEquals(List.of("\"from-alice\"", "\"from-bob\"", "\"from-bob\""), committed(t).stream().sorted().toList());
+  }
+
+  @Test
+  void anAnswerExpiresAfterTheRetention() {
+    String t = topic();
+    MovableClock clock = new MovableClock();
+    try (KafkaRest node3 = node("node-3", clock)) {
+      assertEquals(200, v2(node3, t, "k-6", "old").status());
+      clock.advance(Duration.ofHours(23));
+      assertTrue(v2(node3, t, "k-6", "old").replayed());
+      clock.advance(Duration.ofHours(2)); // 25 h: past the 24 h default
+      Answer late = v2(node3, t, "k-6", "old");
+      assertEquals(200, late.status(), late.text());
+      assertFalse(late.replayed());
+    }
+    assertEquals(2, committed(t).size());
+  }
+
+  @Test
+  void v3BatchRetryIsReplayedByteForByte() {
+    String t = topic();
+    String path = "/v3/clusters/c/topics/" + t + "/records:batch";
+    String body = "{\"entries\":[{\"id\":\"1\",\"value\":{\"type\":\"STRING\",\"data\":\"v1\"}},"
+        + "{\"id\":\"2\",\"value\":{\"type\":\"STRING\",\"data\":\"v2\"}}]}";
+    Answer first = call(node1, path, "application/json", body, null, "Idempotency-Key", "b-1");
+    assertEquals(207, first.status(), first.text());
+    Answer again = call(node2, path, "application/json", body, null, "Idempotency-Key", "b-1");
+    assertEquals(207, again.status());
+    assertTrue(again.replayed());
+    assertArrayEquals(first.body(), again.body());
+    assertEquals(2, committed(t).size());
+    assertEquals(2, uncommitted(t).size());
+  }
+
+  @Test
+  void streamingProduceRefusesAKey() {
+    String t = topic();
+    Answer a = call(node1, "/v3/clusters/c/topics/" + t + "/records", "application/json",
+        "{\"value\":{\"type\":\"STRING\",\"data\":\"s\"}}", null, "Idempotency-Key", "s-1");
+    assertEquals(400, a.status(), a.text());
+    assertTrue(a.text().contains("\"error_code\":40011") && a.text().contains("records:batch"), a.text());
+    assertEquals(List.of(), uncommitted(t));
+  }
+
+  @Test
+  void invalidKeysAre400AndWriteNothing() {
+    String t = topic();
+    for (String bad : List.of("", "has space", "\"unterminated", "\"bad\\escape\"", "x".repeat(256), "\"caf\u00e9\"")) {
+      Answer a = v2(node1, t, bad, "never");
+      assertEquals(400, a.status(), bad + ": " + a.text());
+      assertTrue(a.text().contains("\"error_code\":40010"), a.text());
+    }
+    Answer twice = call(node1, "/topics/" + t, V2_JSON, records("never"), null,
+        "Idempotency-Key", "a", "Idempotency-Key", "b");
+    assertEquals(400, twice.status());
+    assertEquals(List.of(), uncommitted(t));
+  }
+
+  @Test
+  void requestsWithoutAKeyAreUnchanged() throws Exception {
+    String t = topic();
+    String unusedMarkers = "_idem_unused_" + System.nanoTime();
+    try (KafkaRest plain = KafkaRest.create(KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC, unusedMarkers).build())) {
+      Answer a = call(plain, "/topics/" + t, V2_JSON, records("plain"), null);
+      Answer b = call(plain, "/topics/" + t, V2_JSON, records("plain"), null);
+      assertEquals(200, a.status());
+      assertFalse(b.replayed());
+      assertEquals(2, committed(t).size());
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+        assertFalse(admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(unusedMarkers),
+            "without a keyed request nothing of keyed produce starts");
+      }
+    }
+  }
+
+  /**
+   * A node died mid-request: its claim is older than the request bound and its transaction (records already sent)
+   * is still open. A retry takes the key over, fences the dead producer (its records are aborted) and produces
+   * once; the zombie can no longer commit.
+   */
+  @Test
+  void aStaleClaimIsTakenOverAndItsProducerFenced() throws Exception {
+    String t = topic();
+    String body = records("once");
+    String txnId = "dead-node-" + System.nanoTime();
+    KafkaProducer<byte[], byte[]> zombie = new KafkaProducer<>(Map.of("bootstrap.servers",
+        SharedKafka.bootstrapServers(), "transactional.id", txnId), new ByteArraySerializer(),
+        new ByteArraySerializer());
+    try {
+      zombie.initTransactions();
+      zombie.beginTransaction();
+      zombie.send(new ProducerRecord<>(t, "\"zombie\"".getBytes(StandardCharsets.UTF_8))).get();
+      writeClaim("k-7", null, "/topics/" + t, body, txnId, System.currentTimeMillis() - 60_000);
+      Answer retry = call(node2, "/topics/" + t, V2_JSON, body, null, "Idempotency-Key", "k-7");
+      assertEquals(200, retry.status(), retry.text());
+      assertFalse(retry.replayed());
+      assertThrows(KafkaException.class, zombie::commitTransaction);
+    } finally {
+      zombie.close(Duration.ZERO);
+    }
+    assertEquals(List.of("\"once\""), committed(t));
+    assertTrue(v2(node1, t, "k-7", "once").replayed());
+  }
+
+  /** Another node's claim that is still live: both nodes answer 409 and write nothing. */
+  @Test
+  void aLiveClaimOfAnotherNodeIs409() {
+    String t = topic();
+    String body = records("held");
+    writeClaim("k-8", "carol", "/topics/" + t, body, "other-node-0", System.currentTimeMillis());
+    Answer a = call(node1, "/topics/" + t, V2_JSON, body, "carol", "Idempotency-Key", "k-8");
+    Answer b = call(node2, "/topics/" + t, V2_JSON, body, "carol", "Idempotency-Key", "k-8");
+    assertEquals(409, a.status(), a.text());
+    assertEquals(409, b.status(), b.text());
+    Answer other = call(node2, "/topics/" + t, V2_JSON, body, "dave", "Idempotency-Key", "k-8");
+    assertEquals(200, other.status(), "another principal's key is another key");
+    assertEquals(List.of("\"held\""), committed(t));
+  }
+
+  /** Writes a claim as another node would, straight to the marker topic. */
+  private void writeClaim(String key, String principal, String path, String body, String txnId, long at) {
+    v2(node1, topic(), "warm-" + System.nanoTime(), "w"); // the marker topic exists once a node used it
+    v2(node2, topic(), "warm-" + System.nanoTime(), "w");
+    String scoped = KeyedRequests.scope(principal, key);
+    RestRequest req = RestRequest.builder("POST", path).headers(Headers.of("Content-Type", V2_JSON)).build();
+    byte[] fingerprint = KeyedRequests.fingerprint(req, body.getBytes(StandardCharsets.UTF_8));
+    Marker claim = new Marker.Claim("claim-" + System.nanoTime(), fingerprint, txnId, at);
+    int partition = Utils.toPositive(Utils.murmur2(scoped.getBytes(StandardCharsets.UTF_8))) % 3;
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
+        SharedKafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+      p.send(new ProducerRecord<>(markerTopic, partition, Marker.recordKey(scoped, claim), Marker.encode(claim)))
+          .get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A clock tests move forward. */
+  static final class MovableClock extends Clock {
+    private volatile Instant now = Instant.now();
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}
