@@ -35,12 +35,18 @@ public final class KafkaRestConfig {
   public static final String V3_STREAM_MAX_IN_FLIGHT = "v3.produce.stream.max.in.flight";
   public static final String V3_STREAM_MAX_DURATION_MS = "v3.produce.stream.max.duration.ms";
   public static final String V3_STREAM_RECORD_MAX_BYTES = "v3.produce.stream.record.max.bytes";
+  /** Durable consumer instances: their state in a compacted topic that every node reads (off by default). */
+  public static final String CONSUMER_DURABLE = "consumer.instances.durable";
+  public static final String CONSUMER_STATE_TOPIC = "consumer.instances.topic";
+  public static final String CONSUMER_NODE_ID = "consumer.instances.node.id";
 
   /** Proxy keys that start with "consumer." but are not Kafka consumer settings. */
   private static final Set<String> PROXY_CONSUMER_KEYS = Set.of(
       CONSUMER_REQUEST_TIMEOUT_MS, CONSUMER_INSTANCE_TIMEOUT_MS, CONSUMER_REQUEST_MAX_BYTES,
       CONSUMER_ITERATOR_BACKOFF_MS, CONSUMER_THREADS, CONSUMER_MAX_INSTANCES, CONSUMER_MAX_POLLS,
-      "consumer.iterator.timeout.ms");
+      "consumer.iterator.timeout.ms", CONSUMER_DURABLE, CONSUMER_STATE_TOPIC, CONSUMER_NODE_ID);
+  /** Keys whose values are text, not numbers. */
+  private static final Set<String> TEXT_KEYS = Set.of(ID, CONSUMER_DURABLE, CONSUMER_STATE_TOPIC, CONSUMER_NODE_ID);
 
   private static final Map<String, String> DEFAULTS = Map.ofEntries(
       Map.entry(CONSUMER_REQUEST_TIMEOUT_MS, "1000"),
@@ -58,7 +64,10 @@ public final class KafkaRestConfig {
       Map.entry(V3_STREAM_MAX_IN_FLIGHT, "1000"),
       Map.entry(V3_STREAM_MAX_DURATION_MS, "86400000"),
       Map.entry(V3_STREAM_RECORD_MAX_BYTES, "16777216"),
-      Map.entry(ID, ""));
+      Map.entry(ID, ""),
+      Map.entry(CONSUMER_DURABLE, "false"),
+      Map.entry(CONSUMER_STATE_TOPIC, "_kafka_rest_consumer_instances"),
+      Map.entry(CONSUMER_NODE_ID, ""));
 
   /**
    * Producer defaults for an HTTP proxy: durable (acks=all, idempotent) and never blocking a request for long.
@@ -88,7 +97,7 @@ public final class KafkaRestConfig {
       throw new IllegalArgumentException(BOOTSTRAP_SERVERS + " is required");
     }
     for (String key : DEFAULTS.keySet()) {
-      if (!key.equals(ID)) {
+      if (!TEXT_KEYS.contains(key)) {
         getLong(key);
       }
     }

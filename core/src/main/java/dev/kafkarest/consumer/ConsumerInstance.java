@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +108,14 @@ public final class ConsumerInstance {
   private long lastAnswerBytes;
   private volatile long lastUsedMillis;
   private volatile boolean closed;
+  /** What the instance reads from, as the client last set it; a durable instance stores it. */
+  private volatile Subscription subscription = Subscription.NONE;
+  /** Set by the registry of a durable instance: runs on the executor after each subscription change. */
+  private volatile Runnable onSubscriptionChange = () -> {};
+  /** A subscription to apply when the consumer is created: the instance was taken over from another node. */
+  private Subscription restore;
+  /** Kafka fenced this instance's consumer: another node took the instance over. */
+  private volatile boolean lost;
 
   ConsumerInstance(ConsumerInstanceId id, String owner, ConsumerSettings settings, RecordFormat format,
                    Supplier<Consumer<byte[], byte[]>> consumerFactory, Executor pool, ScheduledExecutorService timer,
@@ -150,6 +159,30 @@ public final class ConsumerInstance {
     lastUsedMillis = clock.millis();
   }
 
+  /** What the instance reads from: topics, a pattern, a manual assignment or nothing. */
+  public Subscription subscriptionState() {
+    return subscription;
+  }
+
+  void onSubscriptionChange(Runnable hook) {
+    this.onSubscriptionChange = hook;
+  }
+
+  /** Before the first call: the consumer, when created, reads from this (an instance taken over from a node). */
+  void restoreOnFirstUse(Subscription stored) {
+    this.subscription = stored;
+    this.restore = stored;
+  }
+
+  boolean lost() {
+    return lost;
+  }
+
+  private void subscriptionChanged(Subscription now) {
+    subscription = now;
+    onSubscriptionChange.run();
+  }
+
   // ---- subscription, assignment, positions, offsets: each one call on the consumer ----
 
   public CompletionStage<Void> subscribe(Collection<String> topics) {
@@ -157,6 +190,7 @@ public final class ConsumerInstance {
       c.subscribe(topics, rebalanceListener);
       rewindBuffered(c);
       subscribed = !topics.isEmpty();
+      subscriptionChanged(Subscription.topics(topics));
       return null;
     });
   }
@@ -166,6 +200,7 @@ public final class ConsumerInstance {
       c.subscribe(pattern, rebalanceListener);
       rewindBuffered(c);
       subscribed = true;
+      subscriptionChanged(Subscription.pattern(pattern.pattern()));
       return null;
     });
   }
@@ -177,6 +212,7 @@ public final class ConsumerInstance {
       returned.clear();
       c.unsubscribe();
       subscribed = false;
+      subscriptionChanged(Subscription.NONE);
       return null;
     });
   }
@@ -190,6 +226,7 @@ public final class ConsumerInstance {
       c.assign(partitions);
       rewindBuffered(c);
       returned.keySet().retainAll(partitions);
+      subscriptionChanged(Subscription.partitions(partitions));
       return null;
     });
   }
@@ -666,6 +703,10 @@ public final class ConsumerInstance {
     }
   }
 
+  boolean autoCommits() {
+    return autoCommit();
+  }
+
   private boolean autoCommit() {
     return settings.autoCommit() == null || settings.autoCommit();
   }
@@ -731,7 +772,21 @@ public final class ConsumerInstance {
   /** The Kafka consumer, created on first use; only ever called on the executor. */
   private Consumer<byte[], byte[]> consumer() {
     if (consumer == null) {
-      consumer = consumerFactory.get();
+      Consumer<byte[], byte[]> created = consumerFactory.get();
+      Subscription stored = restore;
+      if (stored != null) {
+        restore = null;
+        if (stored.topics() != null) {
+          created.subscribe(stored.topics(), rebalanceListener);
+        } else if (stored.pattern() != null) {
+          created.subscribe(Pattern.compile(stored.pattern()), rebalanceListener);
+        } else if (stored.partitions() != null) {
+          created.assign(stored.partitions());
+        }
+        subscribed = stored.subscribed();
+        setUpUntilNanos = System.nanoTime() + SET_UP_WINDOW_NANOS;
+      }
+      consumer = created;
     }
     return consumer;
   }
@@ -745,9 +800,14 @@ public final class ConsumerInstance {
     lastUsedMillis = clock.millis();
   }
 
-  private static RuntimeException translate(RuntimeException e) {
+  private RuntimeException translate(RuntimeException e) {
     if (e instanceof RestException) {
       return e;
+    }
+    if (e instanceof FencedInstanceIdException) {
+      lost = true; // another node runs this instance now; the registry drops this copy
+      return new RestException(Errors.SERVICE_UNAVAILABLE, Errors.KAFKA_RETRIABLE,
+          "The consumer instance moved to another node while this request ran; try again.");
     }
     if (e instanceof IllegalStateException) {
       return Errors.illegalState(ExceptionMapper.safeKafkaMessage(e));
@@ -759,6 +819,33 @@ public final class ConsumerInstance {
       return Errors.serialization(ExceptionMapper.safeKafkaMessage(e));
     }
     return e;
+  }
+
+  /**
+   * Closes the consumer without committing: another node owns the instance now, and its commits must not be
+   * overwritten with this copy's older positions. A static member does not leave its group on close.
+   */
+  void abandon() {
+    lost = true;
+    Runnable task = () -> {
+      if (!closed) {
+        closed = true;
+        dropBuffered(null);
+        returned.clear();
+        if (consumer != null) {
+          try {
+            consumer.close(Duration.ZERO);
+          } catch (RuntimeException e) {
+            log.debug("Closing the abandoned consumer {} failed", id, e);
+          }
+        }
+      }
+    };
+    try {
+      executor.execute(task);
+    } catch (RuntimeException e) {
+      task.run();
+    }
   }
 
   /** Commits what was returned (with auto-commit), leaves the group and closes the consumer; bounded in time. */
