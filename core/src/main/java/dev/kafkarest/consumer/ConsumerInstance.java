@@ -376,7 +376,7 @@ public final class ConsumerInstance {
       return;
     }
     if (closed) {
-      op.result.completeExceptionally(Errors.consumerInstanceNotFound());
+      op.result.completeExceptionally(gone());
       return;
     }
     try {
@@ -754,7 +754,7 @@ public final class ConsumerInstance {
     try {
       executor.execute(() -> {
         if (closed) {
-          result.completeExceptionally(Errors.consumerInstanceNotFound());
+          result.completeExceptionally(gone());
           return;
         }
         try {
@@ -800,14 +800,18 @@ public final class ConsumerInstance {
     lastUsedMillis = clock.millis();
   }
 
+  /** A closed instance was deleted, or (durable instances) moved to another node, where a retry finds it. */
+  private RestException gone() {
+    return lost ? DurableInstances.moved() : Errors.consumerInstanceNotFound();
+  }
+
   private RuntimeException translate(RuntimeException e) {
     if (e instanceof RestException) {
       return e;
     }
     if (e instanceof FencedInstanceIdException) {
       lost = true; // another node runs this instance now; the registry drops this copy
-      return new RestException(Errors.SERVICE_UNAVAILABLE, Errors.KAFKA_RETRIABLE,
-          "The consumer instance moved to another node while this request ran; try again.");
+      return DurableInstances.moved();
     }
     if (e instanceof IllegalStateException) {
       return Errors.illegalState(ExceptionMapper.safeKafkaMessage(e));
@@ -825,8 +829,8 @@ public final class ConsumerInstance {
    * Closes the consumer without committing: another node owns the instance now, and its commits must not be
    * overwritten with this copy's older positions. A static member does not leave its group on close.
    */
-  void abandon() {
-    lost = true;
+  void abandon(boolean moved) {
+    lost |= moved;
     Runnable task = () -> {
       if (!closed) {
         closed = true;

@@ -264,8 +264,13 @@ public final class ConsumerRegistry implements AutoCloseable {
 
   /** This node no longer holds the instance (another node took it over, or it was deleted elsewhere). */
   void drop(ConsumerInstance instance) {
+    drop(instance, true);
+  }
+
+  /** As {@link #drop(ConsumerInstance)}; {@code moved} false: it was deleted, so its requests answer 404. */
+  void drop(ConsumerInstance instance, boolean moved) {
     if (instances.remove(instance.id(), instance)) {
-      instance.abandon();
+      instance.abandon(moved);
       reserved.decrementAndGet();
     }
   }

@@ -169,29 +169,44 @@ final class DurableInstances implements InstanceStore.Listener {
   }
 
   private boolean ownedHere(ConsumerInstanceId id, Held h) {
-    return store.get(id).map(e -> e.state().node().equals(nodeId) || e.offset() <= h.offset).orElse(false);
+    // Absent: the reader has not reached this node's own write yet (a tombstone would have dropped the instance).
+    return store.get(id).map(e -> e.state().node().equals(nodeId) || e.offset() <= h.offset).orElse(true);
   }
 
+  /**
+   * Catches up with the topic (the instance's last owner may have changed its subscription a moment ago), rebuilds
+   * from what is there, appends this node's claim and waits to read it back: the claim holds if no other node
+   * claimed after it.
+   */
   private void claim(ConsumerInstanceId id) {
+    await(store.sync());
     ConsumerInstance local = registry.local(id);
     InstanceState stored = store.get(id).map(InstanceStore.Entry::state).orElse(null);
     if (local == null || stored == null) {
+      if (local != null) {
+        registry.drop(local, false);
+      }
       throw Errors.consumerInstanceNotFound();
     }
+    local.restoreOnFirstUse(stored.subscription());
     InstanceStore.Entry claim = await(store.write(stored.withNode(nodeId, clock.millis())));
     wrote(id, claim);
     await(store.awaitRead(claim.partition(), claim.offset()));
     InstanceStore.Entry latest = store.get(id).orElse(null);
     if (latest == null) {
-      registry.drop(local);
+      registry.drop(local, false);
       throw Errors.consumerInstanceNotFound();
     }
     if (latest.offset() != claim.offset() && !latest.state().node().equals(nodeId)) {
       registry.drop(local); // another node claimed it after us: it is theirs
-      throw new RestException(Errors.SERVICE_UNAVAILABLE, Errors.KAFKA_RETRIABLE,
-          "The consumer instance is moving to another node; try again.");
+      throw moved();
     }
     log.debug("Node {} took over consumer instance {}", nodeId, id);
+  }
+
+  static RestException moved() {
+    return new RestException(Errors.SERVICE_UNAVAILABLE, Errors.KAFKA_RETRIABLE,
+        "The consumer instance moved to another node while this request ran; try again.");
   }
 
   /** On the store's reader thread: a record naming another node, newer than ours, or a tombstone, ends our copy. */
@@ -203,7 +218,7 @@ final class DurableInstances implements InstanceStore.Listener {
     }
     if (entry == null) {
       held.remove(id);
-      registry.drop(local);
+      registry.drop(local, false);
       return;
     }
     Held h = held.get(id);
@@ -257,11 +272,12 @@ final class DurableInstances implements InstanceStore.Listener {
     store.close();
   }
 
-  private static <T> T await(Future<T> future) {
+  private <T> T await(Future<T> future) {
     try {
       return future.get(STORE_WAIT_MS, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       future.cancel(false);
+      log.warn("The consumer instance store did not answer within {} ms ({})", STORE_WAIT_MS, store.describe());
       throw Errors.unavailable("The consumer instance store did not answer in time; try again.");
     } catch (ExecutionException e) {
       log.warn("The consumer instance store failed", e.getCause());

@@ -79,6 +79,7 @@ public final class InstanceStore implements AutoCloseable {
     readerProps.put("auto.offset.reset", "earliest");
     readerProps.put("client.id", "kafka-rest-state-reader-" + nodeId);
     readerProps.put("default.api.timeout.ms", "5000");
+    readerProps.put("allow.auto.create.topics", "false"); // the store creates it, compacted
     this.reader = clients.consumer(readerProps);
     this.admin = clients.admin(config.adminProperties());
     this.thread = new Thread(this::run, "kafka-rest-state-reader");
@@ -102,6 +103,13 @@ public final class InstanceStore implements AutoCloseable {
   /** Whether the reader has once reached the end of the topic since start-up. */
   public boolean caughtUp() {
     return caughtUp.isDone();
+  }
+
+  /** For log lines: how far the reader is. */
+  public String describe() {
+    return "read up to " + readUpTo + ", " + awaits.size() + " waiting, " + syncs.size() + " syncs queued, caught up "
+        + caughtUp.isDone() + ", reader alive " + thread.isAlive() + " at "
+        + java.util.Arrays.toString(thread.getStackTrace()).replace(", ", "\n  ");
   }
 
   /** Appends a record; completes with its position once the broker has it. */
@@ -173,6 +181,8 @@ public final class InstanceStore implements AutoCloseable {
   // ---- the reader thread ----
 
   private void run() {
+    // Syncs being served: complete once the reader reaches syncTarget, the end offsets taken after they came in.
+    // Syncs that come in meanwhile wait in the queue for the next target.
     List<CompletableFuture<Void>> pendingSyncs = new ArrayList<>();
     Map<TopicPartition, Long> syncTarget = null;
     boolean assigned = false;
@@ -184,11 +194,13 @@ public final class InstanceStore implements AutoCloseable {
             sleep(500);
             continue;
           }
-          syncTarget = reader.endOffsets(reader.assignment(), CALL_TIMEOUT);
         }
-        if (syncTarget == null && !syncs.isEmpty()) {
+        if (syncTarget == null) {
           drainSyncs(pendingSyncs);
-          syncTarget = reader.endOffsets(reader.assignment(), CALL_TIMEOUT);
+          if (!pendingSyncs.isEmpty() || !caughtUp.isDone()) {
+            // A wake-up may interrupt this call; the syncs stay pending and the next round asks again.
+            syncTarget = reader.endOffsets(reader.assignment(), CALL_TIMEOUT);
+          }
         }
         if (syncTarget == null || !reached(syncTarget)) {
           for (ConsumerRecord<byte[], byte[]> r : reader.poll(POLL)) {
@@ -207,10 +219,6 @@ public final class InstanceStore implements AutoCloseable {
           }
           pendingSyncs.forEach(f -> f.complete(null));
           pendingSyncs.clear();
-          drainSyncs(pendingSyncs); // arrived while catching up: they need a fresh end offset
-          if (!pendingSyncs.isEmpty()) {
-            syncTarget = reader.endOffsets(reader.assignment(), CALL_TIMEOUT);
-          }
         }
       } catch (WakeupException e) {
         // a sync or an await came in: go round
