@@ -16,6 +16,7 @@ import dev.kafkarest.testing.Topics;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -87,10 +88,25 @@ class DurableConsumersTest {
   }
 
   @AfterEach
-  void stopNodes() {
+  void stopNodes() throws InterruptedException {
     for (Node n : started) {
       n.stop();
     }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<String> left;
+    do {
+      left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+          .filter(name -> name.startsWith("kafka-rest-")).toList();
+      Thread.sleep(left.isEmpty() ? 0 : 20);
+    } while (!left.isEmpty() && System.nanoTime() < deadline);
+    StringBuilder where = new StringBuilder();
+    Thread.getAllStackTraces().forEach((t, stack) -> {
+      if (t.getName().startsWith("kafka-rest-")) {
+        where.append(t.getName()).append(' ').append(t.getState()).append(' ')
+            .append(Arrays.toString(Arrays.copyOf(stack, Math.min(stack.length, 12)))).append('\n');
+      }
+    });
+    assertEquals(List.of(), left, "threads left after every node stopped: " + where);
   }
 
   /** Sends each call to the next node of the rotation, and notes every status it gets. */

@@ -388,7 +388,11 @@ public final class ConsumerRegistry implements AutoCloseable {
       log.warn("Closing consumer instances failed", e);
     }
     if (durable != null) {
-      durable.close(); // the instances stay in the store: any node takes them over at their next request
+      try {
+        durable.close(); // the instances stay in the store: any node takes them over at their next request
+      } catch (RuntimeException e) {
+        log.warn("Closing the consumer instance store failed", e);
+      }
     }
     pool.shutdown();
     try {

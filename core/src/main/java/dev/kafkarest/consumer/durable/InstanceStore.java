@@ -316,7 +316,7 @@ public final class InstanceStore implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    reader.wakeup();
+    closeQuietly(reader::wakeup);
     try {
       thread.join(CALL_TIMEOUT.toMillis());
     } catch (InterruptedException e) {
