@@ -60,15 +60,18 @@ class DurableConsumersTest {
     final String name;
 
     Node(String name) {
+      this(name, Map.of());
+    }
+
+    Node(String name, Map<String, String> settings) {
       this.name = name;
-      this.rest = KafkaRest.builder(KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
-              .set(KafkaRestConfig.CONSUMER_DURABLE, "true")
-              .set(KafkaRestConfig.CONSUMER_STATE_TOPIC, stateTopic)
-              .set(KafkaRestConfig.CONSUMER_NODE_ID, name)
-              .consumerRequestTimeoutMs(5000)
-              .build())
-          .clients(clients)
-          .build();
+      KafkaRestConfig.Builder config = KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
+          .set(KafkaRestConfig.CONSUMER_DURABLE, "true")
+          .set(KafkaRestConfig.CONSUMER_STATE_TOPIC, stateTopic)
+          .set(KafkaRestConfig.CONSUMER_NODE_ID, name)
+          .consumerRequestTimeoutMs(5000);
+      settings.forEach(config::set);
+      this.rest = KafkaRest.builder(config.build()).clients(clients).build();
       this.calls = new DirectCalls(rest);
       started.add(this);
     }
@@ -326,7 +329,7 @@ class DurableConsumersTest {
   @Test
   void anInstanceServesOnlyItsCreatorOnEveryNodeAndCountsAgainstEachNodesLimit() {
     Node a = new Node("a");
-    Node b = new Node("b");
+    Node b = new Node("b", Map.of(KafkaRestConfig.CONSUMER_MAX_INSTANCES, "1"));
     RestResponse created = call(a, "POST", "/consumers/" + group, "alice", "{\"name\":\"mine\"}");
     assertEquals(200, created.status(), created.bodyAsString());
     assertEquals(403, call(b, "GET", base("mine") + "/subscription", "mallory", null).status());
@@ -334,6 +337,12 @@ class DurableConsumersTest {
     assertEquals(200, call(b, "GET", base("mine") + "/subscription", "alice", null).status());
     assertEquals(404, call(b, "GET", base("nobody") + "/subscription", "alice", null).status());
     assertEquals(409, call(b, "POST", "/consumers/" + group, "alice", "{\"name\":\"mine\"}").status());
+
+    assertEquals(200, call(a, "POST", "/consumers/" + group, "alice", "{\"name\":\"second\"}").status());
+    assertEquals(429, call(b, "GET", base("second") + "/subscription", "alice", null).status(), "b holds one");
+    assertEquals(204, call(b, "DELETE", base("mine"), "alice", null).status());
+    assertEquals(200, call(b, "GET", base("second") + "/subscription", "alice", null).status());
+    awaitStatus(a, base("mine") + "/subscription", 404);
   }
 
   private static RestResponse call(Node node, String method, String path, String principal, String body) {
