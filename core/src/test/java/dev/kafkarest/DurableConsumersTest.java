@@ -138,12 +138,17 @@ class DurableConsumersTest {
     void readUntil(String base, int target) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (seen.size() < target && System.nanoTime() < deadline) {
-        DirectCalls.Reply reply = call("GET", base + "/records?timeout=3000", null, null, "Accept", JSON_V2);
-        if (reply.status() == 200) {
-          for (JsonNode r : reply.json()) {
-            if (!seen.add(r.get("partition").asInt() + ":" + r.get("offset").asLong())) {
-              duplicates++;
-            }
+        readOnce(base, 3000, seen);
+      }
+    }
+
+    /** One read on the next node; its records go into {@code into}, a record already there counts as a duplicate. */
+    void readOnce(String base, int timeoutMs, Set<String> into) {
+      DirectCalls.Reply reply = call("GET", base + "/records?timeout=" + timeoutMs, null, null, "Accept", JSON_V2);
+      if (reply.status() == 200) {
+        for (JsonNode r : reply.json()) {
+          if (!into.add(r.get("partition").asInt() + ":" + r.get("offset").asLong())) {
+            duplicates++;
           }
         }
       }
@@ -197,6 +202,48 @@ class DurableConsumersTest {
     for (Node n : rr.nodes) {
       awaitStatus(n, base(instance) + "/subscription", 404);
     }
+  }
+
+  @Test
+  void anInstanceMovingBetweenNodesLeavesTheOtherMembersOfItsGroupTheirPartitions() {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 4);
+    Node a = new Node("a");
+    RoundRobin mover = new RoundRobin(a, new Node("b"), new Node("c"));
+    String instance = createAndSubscribe(mover, topic);
+    produce(topic, 2000);
+    mover.readUntil(base(instance), 1); // it is in the group now
+    RoundRobin stayer = new RoundRobin(a); // another member of the group, always on node a
+    assertEquals(200, stayer.call("POST", "/consumers/" + group, V2,
+        "{\"name\":\"stays\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}").status());
+    assertEquals(204, stayer.call("POST", base("stays") + "/subscription", V2,
+        "{\"topics\":[\"" + topic + "\"]}").status());
+    String before = awaitTwoPartitions(stayer, mover.seen);
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    int moves = 0;
+    while (mover.seen.size() < 2000 && System.nanoTime() < deadline) {
+      mover.readOnce(base(instance), 1000, mover.seen); // each read on the next node: the instance moves
+      stayer.readOnce(base("stays"), 100, mover.seen);
+      moves++;
+      assertEquals(before, stayer.call("GET", base("stays") + "/assignments", null, null).body(), "move " + moves);
+    }
+    assertEquals(List.of(), mover.failures);
+    assertEquals(List.of(), stayer.failures);
+    assertEquals(2000, mover.seen.size());
+    assertEquals(0, mover.duplicates + stayer.duplicates);
+    assertTrue(moves >= 3, "moves: " + moves);
+  }
+
+  /** The stayer's assignment once the group has given it two of the four partitions. */
+  private String awaitTwoPartitions(RoundRobin stayer, Set<String> seen) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    DirectCalls.Reply assignment;
+    do {
+      stayer.readOnce(base("stays"), 200, seen);
+      assignment = stayer.call("GET", base("stays") + "/assignments", null, null);
+    } while (assignment.json().get("partitions").size() != 2 && System.nanoTime() < deadline);
+    assertEquals(2, assignment.json().get("partitions").size(), assignment.body());
+    return assignment.body();
   }
 
   @Test
