@@ -348,6 +348,29 @@ class DurableConsumersTest {
   }
 
   @Test
+  void expiryCountsUseOnAnyNodeAndEndsTheInstanceEverywhere() throws Exception {
+    Map<String, String> shortTimeout = Map.of(KafkaRestConfig.CONSUMER_INSTANCE_TIMEOUT_MS, "3000");
+    Node a = new Node("a", shortTimeout);
+    Node b = new Node("b", shortTimeout);
+    assertEquals(200, a.calls.post("/consumers/" + group, V2, "{\"name\":\"busy\"}").status());
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+    while (System.nanoTime() < until) { // used on b only, for twice the timeout
+      assertEquals(200, b.calls.get(base("busy") + "/subscription").status());
+      Thread.sleep(200);
+    }
+    assertTrue(b.holds("busy"));
+    assertEquals(200, a.calls.get(base("busy") + "/subscription").status(), "a counted b's use");
+
+    // Nobody uses it now (a request would be a use): once no node holds it, it is gone on every node.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while ((a.holds("busy") || b.holds("busy")) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(404, b.calls.get(base("busy") + "/subscription").status());
+    assertEquals(404, a.calls.get(base("busy") + "/subscription").status());
+  }
+
+  @Test
   void badStateRecordsAreSkipped() throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(stateTopic, 1, (short) 1)
@@ -413,11 +436,24 @@ class DurableConsumersTest {
   }
 
   private static void awaitStatus(Node node, String path, int status) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    awaitStatus(node, path, status, 10);
+  }
+
+  private static void awaitStatus(Node node, String path, int status, int seconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     int last;
     do {
       last = node.calls.get(path).status();
-    } while (last != status && System.nanoTime() < deadline);
+    } while (last != status && System.nanoTime() < deadline && sleptAWhile());
     assertEquals(status, last, "on node " + node.name);
+  }
+
+  private static boolean sleptAWhile() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return true;
   }
 }
