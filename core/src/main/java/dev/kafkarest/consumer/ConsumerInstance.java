@@ -114,7 +114,7 @@ public final class ConsumerInstance {
   private volatile Runnable onSubscriptionChange = () -> {};
   /** A subscription to apply when the consumer is created: the instance was taken over from another node. */
   private Subscription restore;
-  /** Kafka fenced this instance's consumer: another node took the instance over. */
+  /** Another node took the instance over (Kafka fenced this copy's consumer, or the state topic says so). */
   private volatile boolean lost;
 
   ConsumerInstance(ConsumerInstanceId id, String owner, ConsumerSettings settings, RecordFormat format,
@@ -632,6 +632,7 @@ public final class ConsumerInstance {
           lastPollNanos = System.nanoTime();
           autoCommitIfDue();
         } catch (RuntimeException e) {
+          lost |= e instanceof FencedInstanceIdException; // the registry drops this copy
           log.debug("Group keep-alive poll of consumer {} failed", id, e);
         }
       });

@@ -361,7 +361,7 @@ public final class ConsumerRegistry implements AutoCloseable {
         log.info("Consumer instance {} expired after {} ms idle", instance.id(), timeout);
         CompletionStage<Void> closing = close(instance);
         if (durable != null) {
-          closing.thenCompose(v -> durable.deleted(instance.id()));
+          closing.thenCompose(v -> durable.expired(instance.id()));
         }
       }
     }

@@ -122,6 +122,17 @@ final class DurableInstances implements InstanceStore.Listener {
     });
   }
 
+  /**
+   * This node's copy expired: the instance ends everywhere if this node still owns it; if the topic already names
+   * a newer owner (whose use this node's clock did not see), only the copy goes.
+   */
+  CompletionStage<Void> expired(ConsumerInstanceId id) {
+    Held h = held.remove(id);
+    boolean owner = h != null && store.get(id).map(e -> e.state().node().equals(nodeId) || e.offset() <= h.offset)
+        .orElse(true);
+    return owner ? deleted(id) : CompletableFuture.completedFuture(null);
+  }
+
   private InstanceState state(ConsumerInstance instance) {
     return new InstanceState(instance.id(), instance.settings(), instance.owner(), instance.subscriptionState(),
         clock.millis(), nodeId);
