@@ -167,6 +167,11 @@ public final class KafkaRest implements AutoCloseable {
     return config;
   }
 
+  /** The consumer instances of this proxy; for tests in this package. */
+  ConsumerRegistry consumerRegistry() {
+    return consumers;
+  }
+
   /** v3 produce streams open now (a stream's slot is given back once both its threads are done). */
   public int activeProduceStreams() {
     return produceStreams.active();

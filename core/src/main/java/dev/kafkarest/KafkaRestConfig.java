@@ -55,15 +55,21 @@ public final class KafkaRestConfig {
   public static final String IDEMPOTENCY_PRODUCERS = "idempotency.producers";
   public static final String IDEMPOTENCY_TRANSACTIONAL_ID_PREFIX = "idempotency.transactional.id.prefix";
   public static final String IDEMPOTENCY_TRANSACTION_TIMEOUT_MS = "idempotency.transaction.timeout.ms";
+  /** Durable consumer instances: their state in a compacted topic that every node reads (off by default). */
+  public static final String CONSUMER_DURABLE = "consumer.instances.durable";
+  public static final String CONSUMER_STATE_TOPIC = "consumer.instances.topic";
+  public static final String CONSUMER_NODE_ID = "consumer.instances.node.id";
 
   /** Proxy keys that start with "consumer." but are not Kafka consumer settings. */
   private static final Set<String> PROXY_CONSUMER_KEYS = Set.of(
       CONSUMER_REQUEST_TIMEOUT_MS, CONSUMER_INSTANCE_TIMEOUT_MS, CONSUMER_REQUEST_MAX_BYTES,
       CONSUMER_ITERATOR_BACKOFF_MS, CONSUMER_THREADS, CONSUMER_MAX_INSTANCES, CONSUMER_MAX_POLLS,
-      "consumer.iterator.timeout.ms");
+      "consumer.iterator.timeout.ms", CONSUMER_DURABLE, CONSUMER_STATE_TOPIC, CONSUMER_NODE_ID);
+  /** Keys whose values are text, not numbers. */
+  private static final Set<String> TEXT_KEYS = Set.of(ID, CONSUMER_STATE_TOPIC, CONSUMER_NODE_ID);
 
-  /** Keys whose values are true or false; every other key with a default but {@link #ID} is a number. */
-  private static final Set<String> BOOLEAN_KEYS = Set.of(V3_RATE_LIMIT_ENABLED);
+  /** Keys whose values are true or false; every other key with a default and not in TEXT_KEYS is a number. */
+  private static final Set<String> BOOLEAN_KEYS = Set.of(V3_RATE_LIMIT_ENABLED, CONSUMER_DURABLE);
 
   private static final Map<String, String> DEFAULTS = Map.ofEntries(
       Map.entry(CONSUMER_REQUEST_TIMEOUT_MS, "1000"),
@@ -97,7 +103,10 @@ public final class KafkaRestConfig {
       Map.entry(IDEMPOTENCY_TOPIC_REPLICATION_FACTOR, "-1"),
       Map.entry(IDEMPOTENCY_PRODUCERS, "4"),
       Map.entry(IDEMPOTENCY_TRANSACTION_TIMEOUT_MS, "60000"),
-      Map.entry(ID, ""));
+      Map.entry(ID, ""),
+      Map.entry(CONSUMER_DURABLE, "false"),
+      Map.entry(CONSUMER_STATE_TOPIC, "_kafka_rest_consumer_instances"),
+      Map.entry(CONSUMER_NODE_ID, ""));
 
   /**
    * Producer defaults for an HTTP proxy: durable (acks=all, idempotent) and never blocking a request for long.
@@ -129,7 +138,7 @@ public final class KafkaRestConfig {
     for (String key : DEFAULTS.keySet()) {
       if (BOOLEAN_KEYS.contains(key)) {
         getBoolean(key);
-      } else if (!key.equals(ID)) {
+      } else if (!TEXT_KEYS.contains(key)) {
         getLong(key);
       }
     }
@@ -160,10 +169,10 @@ public final class KafkaRestConfig {
 
   public boolean getBoolean(String key) {
     String value = get(key).trim();
-    if (!value.equals("true") && !value.equals("false")) {
+    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
       throw new IllegalArgumentException(key + " must be true or false");
     }
-    return value.equals("true");
+    return value.equalsIgnoreCase("true");
   }
 
   public long getLong(String key) {

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,6 +110,14 @@ public final class ConsumerInstance {
   private long lastAnswerBytes;
   private volatile long lastUsedMillis;
   private volatile boolean closed;
+  /** What the instance reads from, as the client last set it; a durable instance stores it. */
+  private volatile Subscription subscription = Subscription.NONE;
+  /** Set by the registry of a durable instance: runs on the executor after each subscription change. */
+  private volatile Runnable onSubscriptionChange = () -> {};
+  /** A subscription to apply when the consumer is created: the instance was taken over from another node. */
+  private Subscription restore;
+  /** Another node took the instance over (Kafka fenced this copy's consumer, or the state topic says so). */
+  private volatile boolean lost;
 
   ConsumerInstance(ConsumerInstanceId id, String owner, ConsumerSettings settings, RecordFormat format,
                    Supplier<Consumer<byte[], byte[]>> consumerFactory, Executor pool, ScheduledExecutorService timer,
@@ -161,6 +170,30 @@ public final class ConsumerInstance {
     lastUsedMillis = clock.millis();
   }
 
+  /** What the instance reads from: topics, a pattern, a manual assignment or nothing. */
+  public Subscription subscriptionState() {
+    return subscription;
+  }
+
+  void onSubscriptionChange(Runnable hook) {
+    this.onSubscriptionChange = hook;
+  }
+
+  /** Before the first call: the consumer, when created, reads from this (an instance taken over from a node). */
+  void restoreOnFirstUse(Subscription stored) {
+    this.subscription = stored;
+    this.restore = stored;
+  }
+
+  boolean lost() {
+    return lost;
+  }
+
+  private void subscriptionChanged(Subscription now) {
+    subscription = now;
+    onSubscriptionChange.run();
+  }
+
   // ---- subscription, assignment, positions, offsets: each one call on the consumer ----
 
   public CompletionStage<Void> subscribe(Collection<String> topics) {
@@ -168,6 +201,7 @@ public final class ConsumerInstance {
       c.subscribe(topics, rebalanceListener);
       rewindBuffered(c);
       subscribed = !topics.isEmpty();
+      subscriptionChanged(Subscription.topics(topics));
       return null;
     });
   }
@@ -177,6 +211,7 @@ public final class ConsumerInstance {
       c.subscribe(pattern, rebalanceListener);
       rewindBuffered(c);
       subscribed = true;
+      subscriptionChanged(Subscription.pattern(pattern.pattern()));
       return null;
     });
   }
@@ -188,6 +223,7 @@ public final class ConsumerInstance {
       returned.clear();
       c.unsubscribe();
       subscribed = false;
+      subscriptionChanged(Subscription.NONE);
       return null;
     });
   }
@@ -201,6 +237,7 @@ public final class ConsumerInstance {
       c.assign(partitions);
       rewindBuffered(c);
       returned.keySet().retainAll(partitions);
+      subscriptionChanged(Subscription.partitions(partitions));
       return null;
     });
   }
@@ -350,7 +387,7 @@ public final class ConsumerInstance {
       return;
     }
     if (closed) {
-      op.result.completeExceptionally(Errors.consumerInstanceNotFound());
+      op.result.completeExceptionally(gone());
       return;
     }
     try {
@@ -607,6 +644,7 @@ public final class ConsumerInstance {
           lastPollNanos = System.nanoTime();
           autoCommitIfDue();
         } catch (RuntimeException e) {
+          lost |= e instanceof FencedInstanceIdException; // the registry drops this copy
           log.debug("Group keep-alive poll of consumer {} failed", id, e);
         }
       });
@@ -678,6 +716,10 @@ public final class ConsumerInstance {
     }
   }
 
+  boolean autoCommits() {
+    return autoCommit();
+  }
+
   private boolean autoCommit() {
     return settings.autoCommit() == null || settings.autoCommit();
   }
@@ -727,7 +769,7 @@ public final class ConsumerInstance {
     try {
       executor.execute(() -> {
         if (closed) {
-          result.completeExceptionally(Errors.consumerInstanceNotFound());
+          result.completeExceptionally(gone());
           return;
         }
         try {
@@ -745,7 +787,21 @@ public final class ConsumerInstance {
   /** The Kafka consumer, created on first use; only ever called on the executor. */
   private Consumer<byte[], byte[]> consumer() {
     if (consumer == null) {
-      consumer = consumerFactory.get();
+      Consumer<byte[], byte[]> created = consumerFactory.get();
+      Subscription stored = restore;
+      if (stored != null) {
+        restore = null;
+        if (stored.topics() != null) {
+          created.subscribe(stored.topics(), rebalanceListener);
+        } else if (stored.pattern() != null) {
+          created.subscribe(Pattern.compile(stored.pattern()), rebalanceListener);
+        } else if (stored.partitions() != null) {
+          created.assign(stored.partitions());
+        }
+        subscribed = stored.subscribed();
+        setUpUntilNanos = System.nanoTime() + SET_UP_WINDOW_NANOS;
+      }
+      consumer = created;
       meter.bind(consumer);
     }
     return consumer;
@@ -760,9 +816,18 @@ public final class ConsumerInstance {
     lastUsedMillis = clock.millis();
   }
 
-  private static RuntimeException translate(RuntimeException e) {
+  /** A closed instance was deleted, or (durable instances) moved to another node, where a retry finds it. */
+  private RestException gone() {
+    return lost ? DurableInstances.moved() : Errors.consumerInstanceNotFound();
+  }
+
+  private RuntimeException translate(RuntimeException e) {
     if (e instanceof RestException) {
       return e;
+    }
+    if (e instanceof FencedInstanceIdException) {
+      lost = true; // another node runs this instance now; the registry drops this copy
+      return DurableInstances.moved();
     }
     if (e instanceof IllegalStateException) {
       return Errors.illegalState(ExceptionMapper.safeKafkaMessage(e));
@@ -774,6 +839,33 @@ public final class ConsumerInstance {
       return Errors.serialization(ExceptionMapper.safeKafkaMessage(e));
     }
     return e;
+  }
+
+  /**
+   * Closes the consumer without committing: another node owns the instance now, and its commits must not be
+   * overwritten with this copy's older positions. A static member does not leave its group on close.
+   */
+  void abandon(boolean moved) {
+    lost |= moved;
+    Runnable task = () -> {
+      if (!closed) {
+        closed = true;
+        dropBuffered(null);
+        returned.clear();
+        if (consumer != null) {
+          try {
+            consumer.close(Duration.ZERO);
+          } catch (RuntimeException e) {
+            log.debug("Closing the abandoned consumer {} failed", id, e);
+          }
+        }
+      }
+    };
+    try {
+      executor.execute(task);
+    } catch (RuntimeException e) {
+      task.run();
+    }
   }
 
   /** Commits what was returned (with auto-commit), leaves the group and closes the consumer; bounded in time. */

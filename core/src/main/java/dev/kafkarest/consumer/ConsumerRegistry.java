@@ -63,6 +63,8 @@ public final class ConsumerRegistry implements AutoCloseable {
    * the first create: parsing them per create made garbage that grew the heap (+70 MiB RSS for 1000 creates).
    */
   private volatile boolean settingsChecked;
+  /** Durable instances only (consumer.instances.durable): the state every node shares, else null. */
+  private final DurableInstances durable;
 
   public ConsumerRegistry(KafkaRestConfig config, KafkaClients clients, RecordFormats formats, Clock clock,
                           ScheduledExecutorService timer) {
@@ -87,6 +89,7 @@ public final class ConsumerRegistry implements AutoCloseable {
       return t;
     });
     this.pool.allowCoreThreadTimeOut(true);
+    this.durable = DurableInstances.enabled(config) ? new DurableInstances(config, clients, clock, this) : null;
     this.expiry = timer.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -94,9 +97,23 @@ public final class ConsumerRegistry implements AutoCloseable {
   public ConsumerInstance create(String group, ConsumerSettings settings, String owner) {
     String name = settings.name() != null ? settings.name() : generatedName();
     ConsumerInstanceId id = new ConsumerInstanceId(group, name);
-    if (instances.containsKey(id)) {
+    if (instances.containsKey(id) || durable != null && durable.exists(id, settings.name() != null)) {
       throw Errors.consumerAlreadyExists();
     }
+    ConsumerInstance instance = register(id, settings, owner, null);
+    if (durable != null) {
+      durable.created(instance);
+    }
+    return instance;
+  }
+
+  /**
+   * Makes a local instance within the per-node limit: a new one, or (with {@code takenOver}) one whose state is
+   * in the durable store and whose consumer will be rebuilt from it. Returns the instance in the map.
+   */
+  ConsumerInstance register(ConsumerInstanceId id, ConsumerSettings settings, String owner,
+                            dev.kafkarest.consumer.durable.InstanceState takenOver) {
+    String group = id.group();
     RecordFormat format = formats.get(settings.format());
     if (closed) {
       throw Errors.unavailable("The proxy is shutting down.");
@@ -111,12 +128,28 @@ public final class ConsumerRegistry implements AutoCloseable {
         validate(properties, group);
         settingsChecked = true;
       }
+      java.util.function.Supplier<Consumer<byte[], byte[]>> factory = () -> newConsumer(properties, group);
+      if (durable != null) {
+        properties.put("group.instance.id", DurableInstances.groupInstanceId(id));
+        factory = durable.claimingFactory(id, factory);
+      }
       ConsumerInstance instance = new ConsumerInstance(id, owner, settings, format,
-          () -> newConsumer(properties, group), pool, timer, clock,
+          factory, pool, timer, clock,
           config.getLong(KafkaRestConfig.CONSUMER_ITERATOR_BACKOFF_MS), autoCommitInterval(),
           config.getLong(KafkaRestConfig.CONSUMER_REQUEST_MAX_BYTES), metrics.consumerInstance());
-      if (instances.putIfAbsent(id, instance) != null) {
-        throw Errors.consumerAlreadyExists();
+      if (takenOver != null) {
+        instance.restoreOnFirstUse(takenOver.subscription());
+      }
+      if (durable != null) {
+        instance.onSubscriptionChange(() -> durable.subscriptionChanged(instance));
+      }
+      ConsumerInstance existing = instances.putIfAbsent(id, instance);
+      if (existing != null) {
+        if (takenOver == null) {
+          throw Errors.consumerAlreadyExists();
+        }
+        reserved.decrementAndGet(); // another request of this node took it over first: use that one
+        return existing;
       }
       if (closed && instances.remove(id, instance)) { // close() ran meanwhile and did not see this one
         throw Errors.unavailable("The proxy is shutting down.");
@@ -212,7 +245,15 @@ public final class ConsumerRegistry implements AutoCloseable {
 
   /** The instance, for its owner only: an instance created by an authenticated caller serves no one else. */
   public ConsumerInstance get(String group, String name, String principal) {
-    ConsumerInstance instance = instances.get(new ConsumerInstanceId(group, name));
+    ConsumerInstanceId id = new ConsumerInstanceId(group, name);
+    ConsumerInstance instance = instances.get(id);
+    if (instance != null && instance.lost()) {
+      drop(instance);
+      instance = null;
+    }
+    if (instance == null && durable != null) {
+      instance = durable.takeOver(id, principal); // this node does not hold it: the store may know it
+    }
     if (instance == null) {
       throw Errors.consumerInstanceNotFound();
     }
@@ -229,7 +270,39 @@ public final class ConsumerRegistry implements AutoCloseable {
     if (instance == null) {
       throw Errors.consumerInstanceNotFound();
     }
-    return close(instance);
+    CompletionStage<Void> closed = close(instance);
+    return durable == null ? closed : closed.thenCompose(v -> durable.deleted(instance.id()));
+  }
+
+  /** This node no longer holds the instance (another node took it over, or it was deleted elsewhere). */
+  void drop(ConsumerInstance instance) {
+    drop(instance, true);
+  }
+
+  /** As {@link #drop(ConsumerInstance)}; {@code moved} false: it was deleted, so its requests answer 404. */
+  void drop(ConsumerInstance instance, boolean moved) {
+    if (instances.remove(instance.id(), instance)) {
+      instance.abandon(moved);
+      reserved.decrementAndGet();
+    }
+  }
+
+  ConsumerInstance local(ConsumerInstanceId id) {
+    return instances.get(id);
+  }
+
+  java.util.Collection<ConsumerInstance> locals() {
+    return instances.values();
+  }
+
+  long instanceTimeoutMs() {
+    return config.getLong(KafkaRestConfig.CONSUMER_INSTANCE_TIMEOUT_MS);
+  }
+
+  /** Whether this node holds the instance now (for tests and diagnostics). */
+  public boolean holds(String group, String name) {
+    ConsumerInstance instance = instances.get(new ConsumerInstanceId(group, name));
+    return instance != null && !instance.lost();
   }
 
   /** Runs one read, within the proxy-wide limit on concurrent long polls. */
@@ -243,8 +316,13 @@ public final class ConsumerRegistry implements AutoCloseable {
       long minBytes = instance.settings().fetchMinBytes() > 0 ? instance.settings().fetchMinBytes()
           : config.getLong(KafkaRestConfig.FETCH_MIN_BYTES);
       // The permit is back before the caller sees the answer, so the client's next read is not refused.
-      return metrics.read(instance.read(new ReadLimits(timeoutMs, maxBytes, minBytes)))
-          .whenComplete((r, e) -> polls.release());
+      CompletionStage<List<ConsumedRecord>> records = instance.read(new ReadLimits(timeoutMs, maxBytes, minBytes));
+      if (durable != null && instance.autoCommits()) {
+        // Durable: what an answer carries is committed before it goes out, so the next node starts after it.
+        records = records.thenCompose(r -> r.isEmpty() ? CompletableFuture.completedFuture(r)
+            : instance.commit(null).thenApply(v -> r));
+      }
+      return metrics.read(records).whenComplete((r, e) -> polls.release());
     } catch (RuntimeException e) {
       polls.release();
       throw e;
@@ -273,7 +351,15 @@ public final class ConsumerRegistry implements AutoCloseable {
 
   /** Once a second: close instances idle past their timeout, keep the other subscribed ones in their groups. */
   private void maintain() {
+    for (ConsumerInstance instance : instances.values()) {
+      if (instance.lost()) {
+        drop(instance);
+      }
+    }
     expireIdle();
+    if (durable != null) {
+      durable.maintain();
+    }
     for (ConsumerInstance instance : instances.values()) {
       instance.keepInGroup(KEEP_IN_GROUP_NANOS);
     }
@@ -287,7 +373,10 @@ public final class ConsumerRegistry implements AutoCloseable {
           && instances.remove(instance.id(), instance)) {
         log.info("Consumer instance {} expired after {} ms idle", instance.id(), timeout);
         metrics.consumerExpired();
-        close(instance);
+        CompletionStage<Void> closing = close(instance);
+        if (durable != null) {
+          closing.thenCompose(v -> durable.expired(instance.id()));
+        }
       }
     }
   }
@@ -311,6 +400,13 @@ public final class ConsumerRegistry implements AutoCloseable {
       log.warn("Some consumer instances did not close in time");
     } catch (Exception e) {
       log.warn("Closing consumer instances failed", e);
+    }
+    if (durable != null) {
+      try {
+        durable.close(); // the instances stay in the store: any node takes them over at their next request
+      } catch (RuntimeException e) {
+        log.warn("Closing the consumer instance store failed", e);
+      }
     }
     pool.shutdown();
     try {

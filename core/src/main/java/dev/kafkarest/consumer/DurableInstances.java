@@ -1,0 +1,298 @@
+package dev.kafkarest.consumer;
+
+import dev.kafkarest.KafkaRestConfig;
+import dev.kafkarest.consumer.durable.InstanceState;
+import dev.kafkarest.consumer.durable.InstanceStore;
+import dev.kafkarest.error.Errors;
+import dev.kafkarest.error.RestException;
+import dev.kafkarest.kafka.KafkaClients;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry's side of durable consumer instances: keeps the shared store in step with this node's instances,
+ * takes instances over from other nodes, and drops the ones another node took.
+ *
+ * <p>Ownership rule: the owner of an instance is the node named by the latest record for it in the state topic
+ * (log order). A node takes an instance over by appending a claim and uses it only once its own reader has
+ * reached that claim and found no later record; a node drops its copy (closing the consumer without a commit)
+ * as soon as its reader applies a later record naming another node, or a tombstone. Kafka backs this up for
+ * subscribed instances: every copy of an instance joins its group with the same {@code group.instance.id}, so
+ * the newest member fences the older one, whose next poll or commit fails with {@code FencedInstanceIdException}.
+ */
+final class DurableInstances implements InstanceStore.Listener {
+  private static final Logger log = LoggerFactory.getLogger(DurableInstances.class);
+  /** Longest wait for the store on a request's path: a write's acknowledgement, or the reader catching up. */
+  static final long STORE_WAIT_MS = 5_000;
+
+  private final InstanceStore store;
+  private final String nodeId;
+  private final Clock clock;
+  private final ConsumerRegistry registry;
+  /** Per instance this node holds: the position of the latest record this node wrote for it, and its use then. */
+  private final Map<ConsumerInstanceId, Held> held = new ConcurrentHashMap<>();
+  /** Instances whose expiry tombstone this node is writing. */
+  private final Set<ConsumerInstanceId> expiring = ConcurrentHashMap.newKeySet();
+
+  private static final class Held {
+    volatile long offset = -1;
+    volatile long storedUseMillis;
+    volatile boolean refreshing;
+  }
+
+  static boolean enabled(KafkaRestConfig config) {
+    return config.getBoolean(KafkaRestConfig.CONSUMER_DURABLE);
+  }
+
+  DurableInstances(KafkaRestConfig config, KafkaClients clients, Clock clock, ConsumerRegistry registry) {
+    String configured = config.get(KafkaRestConfig.CONSUMER_NODE_ID).trim();
+    String prefix = config.get(KafkaRestConfig.ID).trim();
+    this.nodeId = !configured.isEmpty() ? configured
+        : (prefix.isEmpty() ? "" : prefix + "-") + UUID.randomUUID();
+    this.clock = clock;
+    this.registry = registry;
+    this.store = new InstanceStore(config, clients, nodeId);
+    store.start(this);
+  }
+
+  /** The member id every copy of the instance uses in its group: stable, and valid whatever the names hold. */
+  static String groupInstanceId(ConsumerInstanceId id) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest((id.group() + '\u0000' + id.name()).getBytes(StandardCharsets.UTF_8));
+      return "kafka-rest-" + HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- create, change, delete ----
+
+  /** Whether the store knows the name; a chosen name is checked after catching up with the topic. */
+  boolean exists(ConsumerInstanceId id, boolean chosenName) {
+    if (chosenName) {
+      await(store.sync());
+    }
+    return store.get(id).isPresent();
+  }
+
+  void created(ConsumerInstance instance) {
+    try {
+      wrote(instance.id(), await(store.write(state(instance))));
+    } catch (RuntimeException e) {
+      registry.drop(instance);
+      throw e;
+    }
+  }
+
+  /** On the instance's executor, after subscribe, assign or unsubscribe: the next node must see it. */
+  void subscriptionChanged(ConsumerInstance instance) {
+    wrote(instance.id(), await(store.write(state(instance))));
+  }
+
+  /** Ends the instance everywhere: a tombstone, and its static member out of the group so others get its partitions. */
+  CompletionStage<Void> deleted(ConsumerInstanceId id) {
+    held.remove(id);
+    store.removeStaticMember(id.group(), groupInstanceId(id));
+    return store.delete(id).orTimeout(STORE_WAIT_MS, TimeUnit.MILLISECONDS).exceptionally(e -> {
+      log.warn("Could not write the deletion of consumer instance {} to the state topic", id, e);
+      throw Errors.unavailable("Could not record the deletion; try again.");
+    });
+  }
+
+  /**
+   * This node's copy expired: the instance ends everywhere if this node still owns it; if the topic already names
+   * a newer owner (whose use this node's clock did not see), only the copy goes.
+   */
+  CompletionStage<Void> expired(ConsumerInstanceId id) {
+    Held h = held.remove(id);
+    boolean owner = h != null && store.get(id).map(e -> e.state().node().equals(nodeId) || e.offset() <= h.offset)
+        .orElse(true);
+    return owner ? deleted(id) : CompletableFuture.completedFuture(null);
+  }
+
+  private InstanceState state(ConsumerInstance instance) {
+    return new InstanceState(instance.id(), instance.settings(), instance.owner(), instance.subscriptionState(),
+        clock.millis(), nodeId);
+  }
+
+  private void wrote(ConsumerInstanceId id, InstanceStore.Entry entry) {
+    Held h = held.computeIfAbsent(id, k -> new Held());
+    h.offset = Math.max(h.offset, entry.offset());
+    h.storedUseMillis = entry.state().lastUsedMillis();
+  }
+
+  // ---- takeover ----
+
+  /**
+   * An instance this node does not hold: rebuilt from the store (its consumer, created at the first call, claims
+   * it first), or null when the store does not know it either.
+   */
+  ConsumerInstance takeOver(ConsumerInstanceId id, String principal) {
+    Optional<InstanceStore.Entry> entry = store.get(id);
+    if (entry.isEmpty()) {
+      await(store.sync()); // it may have been created on another node a moment ago
+      entry = store.get(id);
+    }
+    if (entry.isEmpty()) {
+      return null;
+    }
+    InstanceState state = entry.get().state();
+    if (state.principal() != null && !state.principal().equals(principal)) {
+      throw new RestException(Errors.FORBIDDEN, Errors.KAFKA_AUTHORIZATION,
+          "Forbidden: this consumer instance belongs to another caller.");
+    }
+    return registry.register(id, state.settings(), state.principal(), state);
+  }
+
+  /** The instance's consumer factory: first claims the instance in the store, then builds the consumer. */
+  Supplier<Consumer<byte[], byte[]>> claimingFactory(ConsumerInstanceId id,
+                                                     Supplier<Consumer<byte[], byte[]>> factory) {
+    return () -> {
+      Held h = held.get(id);
+      if (h == null || h.offset < 0 || !ownedHere(id, h)) {
+        claim(id);
+      }
+      return factory.get();
+    };
+  }
+
+  private boolean ownedHere(ConsumerInstanceId id, Held h) {
+    // Absent: the reader has not reached this node's own write yet (a tombstone would have dropped the instance).
+    return store.get(id).map(e -> e.state().node().equals(nodeId) || e.offset() <= h.offset).orElse(true);
+  }
+
+  /**
+   * Catches up with the topic (the instance's last owner may have changed its subscription a moment ago), rebuilds
+   * from what is there, appends this node's claim and waits to read it back: the claim holds if no other node
+   * claimed after it.
+   */
+  private void claim(ConsumerInstanceId id) {
+    await(store.sync());
+    ConsumerInstance local = registry.local(id);
+    InstanceState stored = store.get(id).map(InstanceStore.Entry::state).orElse(null);
+    if (local == null || stored == null) {
+      if (local != null) {
+        registry.drop(local, false);
+      }
+      throw Errors.consumerInstanceNotFound();
+    }
+    local.restoreOnFirstUse(stored.subscription());
+    InstanceStore.Entry claim = await(store.write(stored.withNode(nodeId, clock.millis())));
+    wrote(id, claim);
+    await(store.awaitRead(claim.partition(), claim.offset()));
+    InstanceStore.Entry latest = store.get(id).orElse(null);
+    if (latest == null) {
+      registry.drop(local, false);
+      throw Errors.consumerInstanceNotFound();
+    }
+    if (latest.offset() != claim.offset() && !latest.state().node().equals(nodeId)) {
+      registry.drop(local); // another node claimed it after us: it is theirs
+      throw moved();
+    }
+    log.debug("Node {} took over consumer instance {}", nodeId, id);
+  }
+
+  static RestException moved() {
+    return new RestException(Errors.SERVICE_UNAVAILABLE, Errors.KAFKA_RETRIABLE,
+        "The consumer instance moved to another node while this request ran; try again.");
+  }
+
+  /** On the store's reader thread: a record naming another node, newer than ours, or a tombstone, ends our copy. */
+  @Override
+  public void changed(ConsumerInstanceId id, InstanceStore.Entry entry) {
+    ConsumerInstance local = registry.local(id);
+    if (local == null) {
+      return;
+    }
+    if (entry == null) {
+      held.remove(id);
+      registry.drop(local, false);
+      return;
+    }
+    Held h = held.get(id);
+    if (h != null && h.offset >= 0 && entry.offset() > h.offset && !entry.state().node().equals(nodeId)) {
+      log.debug("Consumer instance {} moved from node {} to node {}", id, nodeId, entry.state().node());
+      held.remove(id, h);
+      registry.drop(local);
+    }
+  }
+
+  // ---- expiry and use ----
+
+  /**
+   * Once a second: records the use of this node's instances at most every quarter of the instance timeout, and
+   * ends instances that no node has used for the timeout plus that quarter (their owner stopped without closing).
+   */
+  void maintain() {
+    long timeout = registry.instanceTimeoutMs();
+    long refreshEvery = Math.max(1000, timeout / 4);
+    long now = clock.millis();
+    for (ConsumerInstance instance : registry.locals()) {
+      Held h = held.get(instance.id());
+      if (h == null || h.offset < 0 || h.refreshing || instance.lost()
+          || instance.lastUsedMillis() - h.storedUseMillis < refreshEvery) {
+        continue;
+      }
+      InstanceStore.Entry latest = store.get(instance.id()).orElse(null);
+      if (latest == null || latest.offset() > h.offset) {
+        continue; // the reader is about to tell us who holds it now
+      }
+      h.refreshing = true;
+      InstanceState used = latest.state().withNode(nodeId, instance.lastUsedMillis());
+      store.write(used).whenComplete((e, error) -> {
+        h.refreshing = false;
+        if (e != null) {
+          wrote(instance.id(), e);
+        }
+      });
+    }
+    for (InstanceStore.Entry e : store.entries()) {
+      ConsumerInstanceId id = e.state().id();
+      if (registry.local(id) == null && now - e.state().lastUsedMillis() > timeout + refreshEvery
+          && expiring.add(id)) {
+        log.info("Consumer instance {} expired: no node used it for {} ms", id, now - e.state().lastUsedMillis());
+        deleted(id).whenComplete((v, error) -> expiring.remove(id));
+      }
+    }
+  }
+
+  void close() {
+    store.close();
+  }
+
+  private <T> T await(Future<T> future) {
+    try {
+      return future.get(STORE_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(false);
+      log.warn("The consumer instance store did not answer within {} ms ({})", STORE_WAIT_MS, store.describe());
+      throw Errors.unavailable("The consumer instance store did not answer in time; try again.");
+    } catch (ExecutionException e) {
+      log.warn("The consumer instance store failed", e.getCause());
+      throw Errors.unavailable("The consumer instance store is not available; try again.");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Errors.unavailable("Interrupted.");
+    }
+  }
+
+}

@@ -1,0 +1,459 @@
+package dev.kafkarest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kafkarest.consumer.ConsumerInstanceId;
+import dev.kafkarest.consumer.durable.InstanceStateCodec;
+import dev.kafkarest.http.Headers;
+import dev.kafkarest.http.RestRequest;
+import dev.kafkarest.http.RestResponse;
+import dev.kafkarest.testing.CrashableClients;
+import dev.kafkarest.testing.DirectCalls;
+import dev.kafkarest.testing.SharedKafka;
+import dev.kafkarest.testing.Topics;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Durable consumer instances on three proxy nodes (three {@link KafkaRest}s on one broker, called directly) with a
+ * client that sends every call to the next node: no 404, no record lost, no record twice (with auto-commit the
+ * proxy commits an answer's records before it goes out), also while a node dies and after it comes back, and
+ * through a rolling restart.
+ */
+@ExtendWith(SharedKafka.class)
+class DurableConsumersTest {
+  private static final String JSON_V2 = "application/vnd.kafka.json.v2+json";
+  private static final String V2 = "application/vnd.kafka.v2+json";
+  private static final int RECORDS = 10_000;
+
+  private final String stateTopic = "_state-" + UUID.randomUUID();
+  private final String group = "g-" + UUID.randomUUID();
+  private final List<Node> started = new ArrayList<>();
+
+  /** One proxy node: its own clients (which a test can cut off) and its own store reader. */
+  private final class Node {
+    final CrashableClients clients = new CrashableClients();
+    final KafkaRest rest;
+    final DirectCalls calls;
+    final String name;
+
+    Node(String name) {
+      this(name, Map.of());
+    }
+
+    Node(String name, Map<String, String> settings) {
+      this.name = name;
+      KafkaRestConfig.Builder config = KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
+          .set(KafkaRestConfig.CONSUMER_DURABLE, "true")
+          .set(KafkaRestConfig.CONSUMER_STATE_TOPIC, stateTopic)
+          .set(KafkaRestConfig.CONSUMER_NODE_ID, name)
+          .consumerRequestTimeoutMs(5000);
+      settings.forEach(config::set);
+      this.rest = KafkaRest.builder(config.build()).clients(clients).build();
+      this.calls = new DirectCalls(rest);
+      started.add(this);
+    }
+
+    boolean holds(String instance) {
+      return rest.consumerRegistry().holds(group, instance);
+    }
+
+    void crash() {
+      clients.crash();
+    }
+
+    void stop() {
+      rest.close();
+      clients.reap();
+    }
+  }
+
+  @AfterEach
+  void stopNodes() throws InterruptedException {
+    for (Node n : started) {
+      n.stop();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<String> left;
+    do {
+      left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+          .filter(name -> name.startsWith("kafka-rest-")).toList();
+      Thread.sleep(left.isEmpty() ? 0 : 20);
+    } while (!left.isEmpty() && System.nanoTime() < deadline);
+    StringBuilder where = new StringBuilder();
+    Thread.getAllStackTraces().forEach((t, stack) -> {
+      if (t.getName().startsWith("kafka-rest-")) {
+        where.append(t.getName()).append(' ').append(t.getState()).append(' ')
+            .append(Arrays.toString(Arrays.copyOf(stack, Math.min(stack.length, 12)))).append('\n');
+      }
+    });
+    assertEquals(List.of(), left, "threads left after every node stopped: " + where);
+  }
+
+  /** Sends each call to the next node of the rotation, and notes every status it gets. */
+  private static final class RoundRobin {
+    final List<Node> nodes = new ArrayList<>();
+    final List<String> failures = new ArrayList<>();
+    final Set<String> seen = new HashSet<>();
+    int duplicates;
+    int next;
+    Node last;
+
+    RoundRobin(Node... nodes) {
+      this.nodes.addAll(List.of(nodes));
+    }
+
+    DirectCalls.Reply call(String method, String path, String contentType, String body, String... headers) {
+      last = nodes.get(next++ % nodes.size());
+      DirectCalls.Reply reply = last.calls.call(method, path, contentType, body, headers);
+      if (reply.status() >= 300) {
+        failures.add(method + " " + path + " on " + last.name + ": " + reply.status() + " " + reply.body());
+      }
+      return reply;
+    }
+
+    /** Reads round-robin until {@code target} distinct records were seen (bounded). */
+    void readUntil(String base, int target) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (seen.size() < target && System.nanoTime() < deadline) {
+        readOnce(base, 3000, seen);
+      }
+    }
+
+    /** One read on the next node; its records go into {@code into}, a record already there counts as a duplicate. */
+    void readOnce(String base, int timeoutMs, Set<String> into) {
+      DirectCalls.Reply reply = call("GET", base + "/records?timeout=" + timeoutMs, null, null, "Accept", JSON_V2);
+      if (reply.status() == 200) {
+        for (JsonNode r : reply.json()) {
+          if (!into.add(r.get("partition").asInt() + ":" + r.get("offset").asLong())) {
+            duplicates++;
+          }
+        }
+      }
+    }
+  }
+
+  private String base(String instance) {
+    return "/consumers/" + group + "/instances/" + instance;
+  }
+
+  private static void produce(String topic, int count) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+        Map.of("bootstrap.servers", SharedKafka.bootstrapServers(), "linger.ms", "5"),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < count; i++) {
+        producer.send(new ProducerRecord<>(topic, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
+      }
+      producer.flush();
+    }
+  }
+
+  /** Create on the first node of the rotation, subscribe on the next. */
+  private String createAndSubscribe(RoundRobin rr, String topic) {
+    DirectCalls.Reply created = rr.call("POST", "/consumers/" + group, V2,
+        "{\"name\":\"c1\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}");
+    assertEquals(200, created.status(), created.body());
+    assertEquals("http://proxy.test/kafka" + base("c1"), created.json().get("base_uri").asText());
+    DirectCalls.Reply subscribed = rr.call("POST", base("c1") + "/subscription", V2,
+        "{\"topics\":[\"" + topic + "\"]}");
+    assertEquals(204, subscribed.status(), subscribed.body());
+    return "c1";
+  }
+
+  @Test
+  void roundRobinOverThreeNodesReadsEveryRecordOnce() {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 3);
+    RoundRobin rr = new RoundRobin(new Node("a"), new Node("b"), new Node("c"));
+    String instance = createAndSubscribe(rr, topic);
+    DirectCalls.Reply subscription = rr.call("GET", base(instance) + "/subscription", null, null);
+    assertEquals(List.of(topic), List.of(subscription.json().get("topics").get(0).asText()));
+    produce(topic, RECORDS);
+
+    rr.readUntil(base(instance), RECORDS);
+
+    assertEquals(List.of(), rr.failures);
+    assertEquals(RECORDS, rr.seen.size());
+    assertEquals(0, rr.duplicates);
+    DirectCalls.Reply committed = rr.call("POST", base(instance) + "/offsets", V2, null);
+    assertEquals(200, committed.status(), committed.body());
+    assertEquals(204, rr.call("DELETE", base(instance), V2, null).status());
+    for (Node n : rr.nodes) {
+      awaitStatus(n, base(instance) + "/subscription", 404);
+    }
+  }
+
+  @Test
+  void anInstanceMovingBetweenNodesLeavesTheOtherMembersOfItsGroupTheirPartitions() {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 4);
+    Node a = new Node("a");
+    RoundRobin mover = new RoundRobin(a, new Node("b"), new Node("c"));
+    String instance = createAndSubscribe(mover, topic);
+    produce(topic, 100);
+    mover.readUntil(base(instance), 1); // it is in the group now
+    RoundRobin stayer = new RoundRobin(a); // another member of the group, always on node a
+    assertEquals(200, stayer.call("POST", "/consumers/" + group, V2,
+        "{\"name\":\"stays\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}").status());
+    assertEquals(204, stayer.call("POST", base("stays") + "/subscription", V2,
+        "{\"topics\":[\"" + topic + "\"]}").status());
+    String before = awaitTwoPartitions(stayer, mover.seen);
+
+    int produced = 100;
+    for (int move = 1; move <= 6; move++) {
+      produce(topic, 100);
+      produced += 100;
+      mover.readOnce(base(instance), 1000, mover.seen); // on the next node: the instance moves
+      stayer.readOnce(base("stays"), 200, mover.seen);
+      assertEquals(before, stayer.call("GET", base("stays") + "/assignments", null, null).body(), "move " + move);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (mover.seen.size() < produced && System.nanoTime() < deadline) {
+      mover.readOnce(base(instance), 200, mover.seen);
+      stayer.readOnce(base("stays"), 200, mover.seen);
+    }
+    assertEquals(List.of(), mover.failures);
+    assertEquals(List.of(), stayer.failures);
+    assertEquals(produced, mover.seen.size());
+    assertEquals(0, mover.duplicates + stayer.duplicates);
+    assertEquals(before, stayer.call("GET", base("stays") + "/assignments", null, null).body());
+  }
+
+  /** The stayer's assignment once the group has given it two of the four partitions. */
+  private String awaitTwoPartitions(RoundRobin stayer, Set<String> seen) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    DirectCalls.Reply assignment;
+    do {
+      stayer.readOnce(base("stays"), 200, seen);
+      assignment = stayer.call("GET", base("stays") + "/assignments", null, null);
+    } while (assignment.json().get("partitions").size() != 2 && System.nanoTime() < deadline);
+    assertEquals(2, assignment.json().get("partitions").size(), assignment.body());
+    return assignment.body();
+  }
+
+  @Test
+  void aNodeThatDiesWithoutClosingLosesNoInstanceAndNoRecord() {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 2);
+    RoundRobin rr = new RoundRobin(new Node("a"), new Node("b"), new Node("c"));
+    String instance = createAndSubscribe(rr, topic);
+    produce(topic, RECORDS);
+    rr.readUntil(base(instance), RECORDS / 2);
+
+    Node dead = rr.last; // it served the last read, so it holds the instance now
+    assertTrue(dead.holds(instance));
+    dead.crash();
+    rr.nodes.remove(dead);
+    rr.readUntil(base(instance), RECORDS * 3 / 4);
+    assertEquals(List.of(), rr.failures);
+
+    Node restarted = new Node(dead.name); // the same node coming back: a new process, nothing in memory
+    rr.nodes.add(restarted);
+    rr.readUntil(base(instance), RECORDS);
+
+    assertEquals(List.of(), rr.failures);
+    assertEquals(RECORDS, rr.seen.size());
+    assertEquals(0, rr.duplicates);
+  }
+
+  @Test
+  void aRollingRestartOfEveryNodeLosesNothing() {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 3);
+    RoundRobin rr = new RoundRobin(new Node("a"), new Node("b"), new Node("c"));
+    String instance = createAndSubscribe(rr, topic);
+    produce(topic, RECORDS);
+    for (int i = 0; i < 3; i++) {
+      rr.readUntil(base(instance), RECORDS * (i + 1) / 4);
+      Node old = rr.nodes.remove(0); // drained by the load balancer, then stopped and started again
+      old.stop();
+      started.remove(old);
+      rr.nodes.add(new Node(old.name + i));
+    }
+    rr.readUntil(base(instance), RECORDS);
+
+    assertEquals(List.of(), rr.failures);
+    assertEquals(RECORDS, rr.seen.size());
+    assertEquals(0, rr.duplicates);
+  }
+
+  @Test
+  void twoNodesTakingOverAtOnceEndWithOneOwnerAndNoDuplicate() throws Exception {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    Node a = new Node("a");
+    Node b = new Node("b");
+    Node c = new Node("c");
+    RoundRobin rr = new RoundRobin(a);
+    String instance = createAndSubscribe(rr, topic);
+    produce(topic, 2000);
+    rr.readUntil(base(instance), 1);
+    List<Node> nodes = List.of(a, b, c);
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 6; round++) {
+        Node first = nodes.get(round % 3);
+        Node second = nodes.get((round + 1) % 3);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<DirectCalls.Reply>> replies = new ArrayList<>();
+        for (Node n : List.of(first, second)) {
+          replies.add(callers.submit(() -> {
+            go.await();
+            return n.calls.call("GET", base(instance) + "/records?timeout=1000&max_bytes=2000", null, null,
+                "Accept", JSON_V2);
+          }));
+        }
+        go.countDown();
+        for (Future<DirectCalls.Reply> f : replies) {
+          DirectCalls.Reply reply = f.get(30, TimeUnit.SECONDS);
+          assertTrue(reply.status() == 200 || reply.status() == 503, reply.status() + " " + reply.body());
+          if (reply.status() == 200) {
+            for (JsonNode r : reply.json()) {
+              if (!rr.seen.add(r.get("partition").asInt() + ":" + r.get("offset").asLong())) {
+                rr.duplicates++;
+              }
+            }
+          }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (nodes.stream().filter(n -> n.holds(instance)).count() > 1 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        assertEquals(1, nodes.stream().filter(n -> n.holds(instance)).count(), "owners after round " + round);
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    rr.readUntil(base(instance), 2000);
+    assertEquals(List.of(), rr.failures);
+    assertEquals(2000, rr.seen.size());
+    assertEquals(0, rr.duplicates);
+  }
+
+  @Test
+  void expiryCountsUseOnAnyNodeAndEndsTheInstanceEverywhere() throws Exception {
+    Map<String, String> shortTimeout = Map.of(KafkaRestConfig.CONSUMER_INSTANCE_TIMEOUT_MS, "3000");
+    Node a = new Node("a", shortTimeout);
+    Node b = new Node("b", shortTimeout);
+    assertEquals(200, a.calls.post("/consumers/" + group, V2, "{\"name\":\"busy\"}").status());
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+    while (System.nanoTime() < until) { // used on b only, for twice the timeout
+      assertEquals(200, b.calls.get(base("busy") + "/subscription").status());
+      Thread.sleep(200);
+    }
+    assertTrue(b.holds("busy"));
+    assertEquals(200, a.calls.get(base("busy") + "/subscription").status(), "a counted b's use");
+
+    // Nobody uses it now (a request would be a use): once no node holds it, it is gone on every node.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while ((a.holds("busy") || b.holds("busy")) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(404, b.calls.get(base("busy") + "/subscription").status());
+    assertEquals(404, a.calls.get(base("busy") + "/subscription").status());
+  }
+
+  @Test
+  void badStateRecordsAreSkipped() throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(stateTopic, 1, (short) 1)
+          .configs(Map.of("cleanup.policy", "compact")))).all().get(15, TimeUnit.SECONDS);
+    }
+    byte[] key = InstanceStateCodec.key(new ConsumerInstanceId(group, "broken"));
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+        Map.of("bootstrap.servers", SharedKafka.bootstrapServers()), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(stateTopic, key, "not json".getBytes(StandardCharsets.UTF_8)));
+      producer.send(new ProducerRecord<>(stateTopic, "[1]".getBytes(StandardCharsets.UTF_8), new byte[] {1}));
+      producer.send(new ProducerRecord<>(stateTopic, key, ("{\"v\":99,\"group\":\"" + group
+          + "\",\"name\":\"broken\"}").getBytes(StandardCharsets.UTF_8)));
+      producer.send(new ProducerRecord<>(stateTopic, key, ("{\"v\":1,\"group\":\"" + group
+          + "\",\"name\":\"broken\",\"format\":\"nope\",\"last_used_ms\":1,\"node\":\"x\"}")
+          .getBytes(StandardCharsets.UTF_8)));
+      producer.flush();
+    }
+    RoundRobin rr = new RoundRobin(new Node("a"), new Node("b"));
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    String instance = createAndSubscribe(rr, topic);
+    produce(topic, 10);
+    rr.readUntil(base(instance), 10);
+    assertEquals(List.of(), rr.failures);
+    assertEquals(10, rr.seen.size());
+    Node late = new Node("late"); // reads the bad records and the good ones from the beginning
+    assertEquals(404, late.calls.get(base("broken") + "/subscription").status());
+    assertEquals(200, late.calls.get(base(instance) + "/subscription").status());
+  }
+
+  @Test
+  void anInstanceServesOnlyItsCreatorOnEveryNodeAndCountsAgainstEachNodesLimit() {
+    Node a = new Node("a");
+    Node b = new Node("b", Map.of(KafkaRestConfig.CONSUMER_MAX_INSTANCES, "1"));
+    RestResponse created = call(a, "POST", "/consumers/" + group, "alice", "{\"name\":\"mine\"}");
+    assertEquals(200, created.status(), created.bodyAsString());
+    assertEquals(403, call(b, "GET", base("mine") + "/subscription", "mallory", null).status());
+    assertEquals(403, call(b, "GET", base("mine") + "/subscription", null, null).status());
+    assertEquals(200, call(b, "GET", base("mine") + "/subscription", "alice", null).status());
+    assertEquals(404, call(b, "GET", base("nobody") + "/subscription", "alice", null).status());
+    assertEquals(409, call(b, "POST", "/consumers/" + group, "alice", "{\"name\":\"mine\"}").status());
+
+    assertEquals(200, call(a, "POST", "/consumers/" + group, "alice", "{\"name\":\"second\"}").status());
+    assertEquals(429, call(b, "GET", base("second") + "/subscription", "alice", null).status(), "b holds one");
+    assertEquals(204, call(b, "DELETE", base("mine"), "alice", null).status());
+    assertEquals(200, call(b, "GET", base("second") + "/subscription", "alice", null).status());
+    awaitStatus(a, base("mine") + "/subscription", 404);
+  }
+
+  private static RestResponse call(Node node, String method, String path, String principal, String body) {
+    RestRequest.Builder b = RestRequest.builder(method, path).principal(principal)
+        .baseUri(URI.create("http://proxy.test/kafka"));
+    if (body != null) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      b.headers(Headers.of("Content-Type", V2, "Content-Length", Integer.toString(bytes.length)))
+          .body(new java.io.ByteArrayInputStream(bytes));
+    }
+    try {
+      return node.rest.handle(b.build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void awaitStatus(Node node, String path, int status) {
+    awaitStatus(node, path, status, 10);
+  }
+
+  private static void awaitStatus(Node node, String path, int status, int seconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    int last;
+    do {
+      last = node.calls.get(path).status();
+    } while (last != status && System.nanoTime() < deadline && sleptAWhile());
+    assertEquals(status, last, "on node " + node.name);
+  }
+
+  private static boolean sleptAWhile() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return true;
+  }
+}

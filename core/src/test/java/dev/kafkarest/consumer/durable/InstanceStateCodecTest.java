@@ -1,0 +1,50 @@
+package dev.kafkarest.consumer.durable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.kafkarest.consumer.ConsumerInstanceId;
+import dev.kafkarest.consumer.ConsumerSettings;
+import dev.kafkarest.consumer.Subscription;
+import dev.kafkarest.format.EmbeddedFormat;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class InstanceStateCodecTest {
+  private static final ConsumerInstanceId ID = new ConsumerInstanceId("group/ä", "name \"1\"");
+
+  @Test
+  void everyKindOfStateSurvivesTheRoundTrip() throws Exception {
+    ConsumerSettings settings = new ConsumerSettings(ID.name(), EmbeddedFormat.AVRO, "earliest", false, 1024, 2000,
+        true, "read_committed");
+    for (Subscription s : List.of(Subscription.NONE, Subscription.topics(List.of("a", "b")),
+        Subscription.pattern("t.*"), Subscription.partitions(List.of(new TopicPartition("t", 3))))) {
+      InstanceState state = new InstanceState(ID, settings, "alice", s, 1234L, "node-1");
+      assertEquals(ID, InstanceStateCodec.decodeKey(InstanceStateCodec.key(ID)));
+      assertEquals(state, InstanceStateCodec.decodeValue(ID, InstanceStateCodec.value(state)));
+    }
+    ConsumerSettings defaults = new ConsumerSettings(ID.name(), EmbeddedFormat.BINARY, null, null, -1, null);
+    InstanceState anonymous = new InstanceState(ID, defaults, null, Subscription.NONE, 0L, "n");
+    assertEquals(anonymous, InstanceStateCodec.decodeValue(ID, InstanceStateCodec.value(anonymous)));
+  }
+
+  @Test
+  void unusableRecordsAreRefusedWithAReason() {
+    for (String value : List.of("", "[]", "not json", "{\"v\":2,\"group\":\"g\",\"name\":\"n\"}",
+        "{\"v\":1,\"group\":\"g\",\"name\":\"other\",\"format\":\"json\",\"last_used_ms\":1,\"node\":\"x\"}",
+        "{\"v\":1,\"group\":\"g\",\"name\":\"n\",\"format\":\"json\",\"node\":\"x\"}",
+        "{\"v\":1,\"group\":\"g\",\"name\":\"n\",\"format\":7,\"last_used_ms\":1,\"node\":\"x\"}",
+        "{\"v\":1,\"group\":\"g\",\"name\":\"n\",\"format\":\"json\",\"last_used_ms\":1,\"node\":\"x\","
+            + "\"isolation.level\":\"dirty\"}",
+        "{\"v\":1,\"group\":\"g\",\"name\":\"n\",\"format\":\"json\",\"last_used_ms\":1,\"node\":\"x\","
+            + "\"subscription\":{\"partitions\":[{\"topic\":\"t\",\"partition\":-1}]}}")) {
+      assertThrows(InstanceStateCodec.BadRecordException.class, () -> InstanceStateCodec.decodeValue(
+          new ConsumerInstanceId("g", "n"), value.getBytes(StandardCharsets.UTF_8)), value);
+    }
+    assertThrows(InstanceStateCodec.BadRecordException.class, () -> InstanceStateCodec.decodeKey(null));
+    assertThrows(InstanceStateCodec.BadRecordException.class,
+        () -> InstanceStateCodec.decodeKey("{\"v\":1,\"group\":\"g\"}".getBytes(StandardCharsets.UTF_8)));
+  }
+}
