@@ -178,12 +178,12 @@ public final class KafkaRest implements AutoCloseable {
     String contentType = request.header("Content-Type").orElse(null);
     if (contentType == null) {
       if (hasBody(request)) {
-        throw Errors.unsupportedMediaType();
+        throw Errors.unsupportedMediaType(null, route.consumes());
       }
       return;
     }
     if (!route.consumes().contains(MediaTypes.essence(contentType))) {
-      throw Errors.unsupportedMediaType();
+      throw Errors.unsupportedMediaType(contentType, route.consumes());
     }
     if (!route.streaming() && request.contentLength() > requestMaxBytes) {
       throw Errors.requestTooLarge(requestMaxBytes);
