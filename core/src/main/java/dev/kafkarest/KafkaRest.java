@@ -1,6 +1,7 @@
 package dev.kafkarest;
 
 import dev.kafkarest.consumer.ConsumerRegistry;
+import dev.kafkarest.endpoint.OpenApiEndpoint;
 import dev.kafkarest.endpoint.v2.BrokersEndpoint;
 import dev.kafkarest.endpoint.v2.ConsumersEndpoint;
 import dev.kafkarest.endpoint.v2.PartitionsEndpoint;
@@ -98,6 +99,7 @@ public final class KafkaRest implements AutoCloseable {
         config.getLong(KafkaRestConfig.V3_STREAM_RECORD_MAX_BYTES));
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
+        .endpoint(new OpenApiEndpoint())
         .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
         .endpoint(new PartitionsEndpoint(topicAdmin, guard))
         .endpoint(new BrokersEndpoint(clusterAdmin, guard))
