@@ -1,7 +1,7 @@
 package dev.kafkarest.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -44,6 +44,9 @@ public final class OpenApiContract {
       "Connection", "Content-Length", "Content-Type", "Expect", "Host", "Transfer-Encoding", "User-Agent",
       "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix",
       "X-Forwarded-Proto");
+
+  private static final com.fasterxml.jackson.databind.ObjectReader SEQUENCE = Json.MAPPER.reader()
+      .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final JsonNode document;
   private final OpenApiPaths paths;
@@ -246,10 +249,12 @@ public final class OpenApiContract {
     }
     Schema schema = schemas.computeIfAbsent(key + " " + type, k -> schema(media.path("schema")));
     List<String> errors = new ArrayList<>();
-    try (MappingIterator<JsonNode> values = Json.MAPPER.readerFor(JsonNode.class).readValues(body)) {
-      // a streamed answer (records) is several JSON values, each an instance of the schema
-      while (values.hasNext()) {
-        schema.validate(values.next()).forEach(e -> errors.add(call + e));
+    // A streamed answer (v3 produce) is several JSON values, each an instance of the schema. (Not readValues: it
+    // would take a root array for such a sequence.)
+    try (JsonParser values = Json.MAPPER.createParser(body)) {
+      while (values.nextToken() != null) {
+        JsonNode value = SEQUENCE.readTree(values);
+        schema.validate(value).forEach(e -> errors.add(call + e));
       }
     } catch (IOException | RuntimeException e) {
       errors.add(call + "the body is not JSON: " + shorten(body));

@@ -41,6 +41,7 @@ final class JettyMount implements AutoCloseable {
     holder.setAsyncSupported(true); // long polls must not hold a Jetty thread
     context.addServlet(holder, "/kafka/*");
     jetty.setHandler(context);
+    JettyJsonErrors.install(jetty, context); // even the container's own errors are JSON
     jetty.start();
     this.baseUri = URI.create(listener.getScheme() + "://" + listener.getHost() + ":" + connector.getLocalPort()
         + "/kafka");
