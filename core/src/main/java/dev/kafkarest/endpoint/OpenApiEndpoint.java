@@ -23,16 +23,19 @@ public final class OpenApiEndpoint implements Endpoint {
   public static final String RESOURCE = "/dev/kafkarest/openapi/openapi.json";
   private static final String YAML = "application/yaml";
 
-  private final byte[] document;
+  /** Read once per class loader, on the first request for it: every proxy serves the same bytes. */
+  private static final class Document {
+    static final byte[] BYTES = load();
 
-  public OpenApiEndpoint() {
-    try (InputStream in = OpenApiEndpoint.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing from the kafka-rest-core jar");
+    private static byte[] load() {
+      try (InputStream in = OpenApiEndpoint.class.getResourceAsStream(RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException(RESOURCE + " is missing from the kafka-rest-core jar");
+        }
+        return in.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      this.document = in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -44,6 +47,6 @@ public final class OpenApiEndpoint implements Endpoint {
   }
 
   private CompletableFuture<RestResponse> answer(String type) {
-    return CompletableFuture.completedFuture(RestResponse.of(200, type, Body.of(document)));
+    return CompletableFuture.completedFuture(RestResponse.of(200, type, Body.of(Document.BYTES)));
   }
 }
