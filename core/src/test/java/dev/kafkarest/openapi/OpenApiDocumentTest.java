@@ -120,13 +120,48 @@ class OpenApiDocumentTest {
     }
   }
 
+  /** What a validator of the document would catch first: a dangling $ref, a repeated or missing operationId. */
+  @Test
+  void everyRefResolvesAndOperationIdsAreUnique() throws Exception {
+    JsonNode doc = Json.MAPPER.readTree(Files.readString(SERVED, StandardCharsets.UTF_8));
+    List<String> problems = new ArrayList<>();
+    refs(doc, doc, "", problems);
+    Set<String> ids = new java.util.HashSet<>();
+    doc.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+      if (METHODS.contains(op.getKey())) {
+        String id = op.getValue().path("operationId").asText("");
+        if (id.isEmpty() || !ids.add(id)) {
+          problems.add(op.getKey() + " " + path.getKey() + ": operationId missing or repeated: " + id);
+        }
+      }
+    }));
+    assertEquals(List.of(), problems);
+    assertEquals("3.1.0", doc.get("openapi").asText());
+  }
+
+  private static void refs(JsonNode doc, JsonNode node, String where, List<String> problems) {
+    if (node.isObject()) {
+      JsonNode ref = node.get("$ref");
+      if (ref != null && ref.isTextual() && (!ref.asText().startsWith("#/") || doc.at(ref.asText().substring(1))
+          .isMissingNode())) {
+        problems.add(where + ": $ref " + ref.asText() + " does not resolve");
+      }
+      node.fields().forEachRemaining(e -> refs(doc, e.getValue(), where + "/" + e.getKey(), problems));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        refs(doc, node.get(i), where + "/" + i, problems);
+      }
+    }
+  }
+
   /** Each documented operation reaches a handler: the router answers neither its own 404 nor its 405. */
   @Test
   void everyDocumentedOperationIsARoute() throws Exception {
     JsonNode doc = Json.MAPPER.readTree(Files.readString(SERVED, StandardCharsets.UTF_8));
     List<String> unrouted = new ArrayList<>();
-    try (KafkaRest rest = KafkaRest.create(KafkaRestConfig.builder().bootstrapServers("127.0.0.1:1")
-        .set("admin.request.timeout.ms", "200").set("admin.default.api.timeout.ms", "300").build())) {
+    KafkaRestConfig config = KafkaRestConfig.builder().bootstrapServers("127.0.0.1:1")
+        .set("admin.request.timeout.ms", "200").set("admin.default.api.timeout.ms", "300").build();
+    try (KafkaRest rest = KafkaRest.builder(config).accessPolicy((principal, operation, resource) -> false).build()) {
       DirectCalls calls = new DirectCalls(rest);
       doc.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
         if (!METHODS.contains(op.getKey())) {
