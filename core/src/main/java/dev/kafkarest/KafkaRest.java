@@ -1,6 +1,7 @@
 package dev.kafkarest;
 
 import dev.kafkarest.consumer.ConsumerRegistry;
+import dev.kafkarest.endpoint.OpenApiEndpoint;
 import dev.kafkarest.endpoint.events.TopicEventsEndpoint;
 import dev.kafkarest.endpoint.v2.BrokersEndpoint;
 import dev.kafkarest.endpoint.v2.ConsumersEndpoint;
@@ -119,6 +120,7 @@ public final class KafkaRest implements AutoCloseable {
         config.getLong(KafkaRestConfig.EVENTS_KEEPALIVE_MS), config.getLong(KafkaRestConfig.EVENTS_MAX_DURATION_MS)));
     this.router = Router.builder()
         .endpoint(new RootEndpoint())
+        .endpoint(new OpenApiEndpoint())
         .endpoint(new TopicsEndpoint(topicAdmin, configAdmin, guard))
         .endpoint(new PartitionsEndpoint(topicAdmin, guard))
         .endpoint(new BrokersEndpoint(clusterAdmin, guard))
@@ -241,12 +243,12 @@ public final class KafkaRest implements AutoCloseable {
     String contentType = request.header("Content-Type").orElse(null);
     if (contentType == null) {
       if (hasBody(request)) {
-        throw Errors.unsupportedMediaType();
+        throw Errors.unsupportedMediaType(null, route.consumes());
       }
       return;
     }
     if (!route.consumes().contains(MediaTypes.essence(contentType))) {
-      throw Errors.unsupportedMediaType();
+      throw Errors.unsupportedMediaType(contentType, route.consumes());
     }
     if (!route.streaming() && request.contentLength() > requestMaxBytes) {
       throw Errors.requestTooLarge(requestMaxBytes);

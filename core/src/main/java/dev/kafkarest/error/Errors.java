@@ -53,8 +53,14 @@ public final class Errors {
     return new RestException(METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED, "HTTP 405 Method Not Allowed");
   }
 
-  public static RestException unsupportedMediaType() {
-    return new RestException(UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_MEDIA_TYPE, "HTTP 415 Unsupported Media Type");
+  /**
+   * A 415 that says what the endpoint reads, so that a newcomer sending {@code application/json} (or curl's
+   * default form type) learns which Content-Type to send. {@code sent} is null when the request had none.
+   */
+  public static RestException unsupportedMediaType(String sent, java.util.Collection<String> accepted) {
+    String got = sent == null ? "no Content-Type" : "Content-Type " + quote(sent);
+    return new RestException(UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_MEDIA_TYPE, "HTTP 415 Unsupported Media Type: "
+        + "got " + got + "; this endpoint reads " + String.join(", ", new java.util.TreeSet<>(accepted)) + ".");
   }
 
   public static RestException notAcceptable() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.kafkarest.http.Json;
+import dev.kafkarest.http.UnicodeText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -60,8 +61,14 @@ public final class JsonFormat implements RecordFormat {
           out.writeEndArray();
           depth--;
         }
-        case FIELD_NAME -> out.writeFieldName(parser.currentName());
-        case VALUE_STRING -> out.writeString(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+        case FIELD_NAME -> {
+          UnicodeText.check(parser.currentName());
+          out.writeFieldName(parser.currentName());
+        }
+        case VALUE_STRING -> {
+          UnicodeText.check(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+          out.writeString(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+        }
         case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> out.writeNumber(parser.getText());
         case VALUE_TRUE -> out.writeBoolean(true);
         case VALUE_FALSE -> out.writeBoolean(false);

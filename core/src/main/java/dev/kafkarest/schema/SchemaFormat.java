@@ -12,6 +12,7 @@ import dev.kafkarest.format.RecordEncoder;
 import dev.kafkarest.format.RecordFormat;
 import dev.kafkarest.format.SchemaSelection;
 import dev.kafkarest.http.Json;
+import dev.kafkarest.http.UnicodeText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -158,7 +159,9 @@ public final class SchemaFormat<S> implements RecordFormat {
   /** Keeps a tree: the schema may come later in the body, so conversion waits for {@link RecordEncoder#encode}. */
   @Override
   public Object read(JsonParser parser) throws IOException {
-    return TREE_READER.readTree(parser);
+    JsonNode tree = TREE_READER.readTree(parser);
+    UnicodeText.check(tree);
+    return tree;
   }
 
   @Override

@@ -442,8 +442,8 @@ public abstract class ProxyContract {
     org.junit.jupiter.api.Assumptions.assumeTrue(sendsAnswersWhileTheBodyIsOpen(),
         "this container holds back streamed answers while the request body is open");
     String t = newTopic(1);
-    try (StreamingSocket stream = new StreamingSocket(
-        URI.create(http.mount() + "/v3/clusters/any/topics/" + t + "/records"), "application/json")) {
+    try (StreamingSocket stream = new StreamingSocket(http, "/v3/clusters/any/topics/" + t + "/records",
+        "application/json")) {
       // Three records and half of a fourth: the answers must arrive while the request body is still open.
       StringBuilder chunk = new StringBuilder();
       for (int i = 0; i < 3; i++) {

@@ -1,14 +1,33 @@
 package dev.kafkarest.testing;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 
 /** Reads one HTTP/1.1 response from a socket: status line, headers, and a body (length, chunked or to EOF). */
-final class RawHttp {
+public final class RawHttp {
   private RawHttp() {}
+
+  /**
+   * Sends {@code request} as it is (request line, headers, blank line, any body: bytes a well-behaved client
+   * would never send) to the server of {@code uri} and reads the answer, waiting at most {@code patience}.
+   */
+  public static HttpCalls.Reply exchange(URI uri, byte[] request, Duration patience) throws IOException {
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout((int) patience.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write(request);
+      out.flush();
+      return readResponse(new BufferedInputStream(socket.getInputStream()));
+    }
+  }
 
   static HttpCalls.Reply readResponse(InputStream in) throws IOException {
     String statusLine = line(in);

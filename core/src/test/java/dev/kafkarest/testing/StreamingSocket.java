@@ -19,11 +19,26 @@ public final class StreamingSocket implements AutoCloseable {
   private final OutputStream out;
   private final InputStream in;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+  private final String path;
   private int status = -1;
+  private String contentType;
   private boolean chunked;
   private boolean ended;
 
+  /**
+   * A stream to {@code path} under the mount of {@code http}; each answer line is checked against the OpenAPI
+   * document the proxy serves, as {@link HttpCalls} checks its answers.
+   */
+  public StreamingSocket(HttpCalls http, String path, String contentType) throws IOException {
+    this(URI.create(http.mount() + path), contentType, path);
+  }
+
   public StreamingSocket(URI url, String contentType) throws IOException {
+    this(url, contentType, null);
+  }
+
+  private StreamingSocket(URI url, String contentType, String path) throws IOException {
+    this.path = path;
     socket = new Socket(url.getHost(), url.getPort());
     socket.setSoTimeout(20_000);
     out = socket.getOutputStream();
@@ -49,6 +64,9 @@ public final class StreamingSocket implements AutoCloseable {
       for (String header = line(in); !header.isEmpty(); header = line(in)) {
         String lower = header.toLowerCase(Locale.ROOT);
         chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+        if (lower.startsWith("content-type:")) {
+          contentType = header.substring(header.indexOf(':') + 1).trim();
+        }
       }
     }
     return status;
@@ -64,13 +82,24 @@ public final class StreamingSocket implements AutoCloseable {
         byte[] rest = text.substring(end + 2).getBytes(StandardCharsets.UTF_8);
         pending.reset();
         pending.write(rest);
-        return text.substring(0, end);
+        return conforming(text.substring(0, end));
       }
       if (ended || !readMore()) {
         ended = true;
-        return text.isEmpty() ? null : text;
+        return text.isEmpty() ? null : conforming(text);
       }
     }
+  }
+
+  private String conforming(String line) {
+    if (path != null && !line.isBlank()) {
+      java.util.List<String> problems = OpenApiContract.served().check("POST", path, status, contentType, line);
+      if (!problems.isEmpty()) {
+        throw new AssertionError("The answer does not fit the OpenAPI document the proxy serves:\n  "
+            + String.join("\n  ", problems));
+      }
+    }
+    return line;
   }
 
   private boolean readMore() throws IOException {

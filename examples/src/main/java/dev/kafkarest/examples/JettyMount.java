@@ -47,6 +47,7 @@ final class JettyMount implements AutoCloseable {
     Operations.mount(context, rest, meters);
     context.addServlet(new ServletHolder("live-page", new LivePageServlet()), "/"); // the live topic page
     jetty.setHandler(context);
+    JettyJsonErrors.install(jetty, context); // even the container's own errors are JSON
     jetty.start();
     this.baseUri = URI.create(listener.getScheme() + "://" + listener.getHost() + ":" + connector.getLocalPort()
         + "/kafka");

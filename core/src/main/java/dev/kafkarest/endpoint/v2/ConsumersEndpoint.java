@@ -7,6 +7,7 @@ import dev.kafkarest.consumer.ConsumerRegistry;
 import dev.kafkarest.consumer.ConsumerSettings;
 import dev.kafkarest.endpoint.JsonBody;
 import dev.kafkarest.error.Errors;
+import dev.kafkarest.error.ExceptionMapper;
 import dev.kafkarest.format.EmbeddedFormat;
 import dev.kafkarest.http.Json;
 import dev.kafkarest.http.MediaTypes;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -335,19 +337,29 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
 
   // ---- records ----
 
+  /**
+   * Confluent's records methods produce the embedded types, so its errors (a deleted instance's 404/40403, say)
+   * carry the negotiated type too: binary when there is no Accept. Only a 406 keeps the v2 type.
+   */
   private CompletionStage<RestResponse> records(RestRequest req, PathParams p) {
-    ConsumerInstance instance = instance(req, p);
     if (eventStreams != null && InstanceEvents.asked(req)) {
-      return InstanceEvents.open(req, registry, instance, eventStreams, longQuery(req, "timeout"),
+      return InstanceEvents.open(req, registry, instance(req, p), eventStreams, longQuery(req, "timeout"),
           longQuery(req, "max_bytes"));
     }
     String responseType = RecordsNegotiation.responseType(req.header("Accept").orElse(null));
-    RecordsNegotiation.checkFormat(responseType, instance.settings().format());
-    long timeout = registry.readTimeoutMs(instance, longQuery(req, "timeout"));
-    long maxBytes = registry.readMaxBytes(longQuery(req, "max_bytes"));
-    return registry.read(instance, timeout, maxBytes)
-        .thenApply(records -> RestResponse.of(200, responseType,
-            out -> writeRecords(out, records, instance.settings().recordMetadata())));
+    CompletionStage<RestResponse> answer;
+    try {
+      ConsumerInstance instance = instance(req, p);
+      RecordsNegotiation.checkFormat(responseType, instance.settings().format());
+      long timeout = registry.readTimeoutMs(instance, longQuery(req, "timeout"));
+      long maxBytes = registry.readMaxBytes(longQuery(req, "max_bytes"));
+      answer = registry.read(instance, timeout, maxBytes)
+          .thenApply(records -> RestResponse.of(200, responseType,
+              out -> writeRecords(out, records, instance.settings().recordMetadata())));
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    return answer.exceptionally(failure -> Json.error(ExceptionMapper.toRestException(failure), responseType));
   }
 
   private static long longQuery(RestRequest req, String name) {

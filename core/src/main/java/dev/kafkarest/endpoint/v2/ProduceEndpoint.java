@@ -69,7 +69,8 @@ public final class ProduceEndpoint implements Endpoint {
   private CompletionStage<RestResponse> produce(RestRequest req, String topic, Integer pathPartition,
                                                 RecordProducer producer) throws Exception {
     EmbeddedFormat embedded = req.header("Content-Type").flatMap(EmbeddedFormat::fromMediaType)
-        .orElseThrow(Errors::unsupportedMediaType);
+        .orElseThrow(() -> Errors.unsupportedMediaType(req.header("Content-Type").orElse(null),
+            V2Types.READ_EMBEDDED));
     RecordFormat format = formats.get(embedded);
     ProduceRequestReader.ParsedRequest parsed = new ProduceRequestReader(format, maxRecords)
         .read(req.body(), req.contentLength());

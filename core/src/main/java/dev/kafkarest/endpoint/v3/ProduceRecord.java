@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kafkarest.endpoint.JsonBody;
 import dev.kafkarest.error.Errors;
 import dev.kafkarest.error.RestException;
+import dev.kafkarest.http.UnicodeText;
 import dev.kafkarest.schema.SubjectNameStrategy;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -52,6 +53,7 @@ record ProduceRecord(String id, Integer partitionId, List<Header> headers, Data 
       throw Errors.badRequest("a record must be a JSON object.");
     }
     checkFields(node, allowed, unknownField);
+    UnicodeText.check(node);
     JsonNode id = node.get("id");
     return new ProduceRecord(
         id == null || id.isNull() ? null : id.isTextual() ? id.textValue() : id.toString(),
