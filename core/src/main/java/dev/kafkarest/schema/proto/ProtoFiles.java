@@ -4,7 +4,9 @@ import com.google.protobuf.AnyProto;
 import com.google.protobuf.ApiProto;
 import com.google.protobuf.DescriptorProtos;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.DescriptorValidationException;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DurationProto;
 import com.google.protobuf.EmptyProto;
@@ -14,38 +16,53 @@ import com.google.protobuf.StructProto;
 import com.google.protobuf.TimestampProto;
 import com.google.protobuf.TypeProto;
 import com.google.protobuf.WrappersProto;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Builds linked {@link FileDescriptor}s from {@code .proto} texts: the main file plus the files it imports, which
  * come from registry references (by import name) or are the well-known {@code google/protobuf/*.proto} types
- * bundled with protobuf-java.
+ * bundled with protobuf-java. Each file goes as through protoc: parse, resolve names, interpret options (those
+ * naming the file's own extensions after a first build of it), check protoc's rules, link.
  */
 public final class ProtoFiles {
-  private static final Map<String, FileDescriptor> WELL_KNOWN = Map.ofEntries(
-      Map.entry("google/protobuf/any.proto", AnyProto.getDescriptor()),
-      Map.entry("google/protobuf/api.proto", ApiProto.getDescriptor()),
-      Map.entry("google/protobuf/descriptor.proto", DescriptorProtos.getDescriptor()),
-      Map.entry("google/protobuf/duration.proto", DurationProto.getDescriptor()),
-      Map.entry("google/protobuf/empty.proto", EmptyProto.getDescriptor()),
-      Map.entry("google/protobuf/field_mask.proto", FieldMaskProto.getDescriptor()),
-      Map.entry("google/protobuf/source_context.proto", SourceContextProto.getDescriptor()),
-      Map.entry("google/protobuf/struct.proto", StructProto.getDescriptor()),
-      Map.entry("google/protobuf/timestamp.proto", TimestampProto.getDescriptor()),
-      Map.entry("google/protobuf/type.proto", TypeProto.getDescriptor()),
-      Map.entry("google/protobuf/wrappers.proto", WrappersProto.getDescriptor()));
+  private static final Map<String, FileDescriptor> WELL_KNOWN = wellKnown();
+
+  private static Map<String, FileDescriptor> wellKnown() {
+    Map<String, FileDescriptor> m = new HashMap<>(Map.ofEntries(
+        Map.entry("google/protobuf/any.proto", AnyProto.getDescriptor()),
+        Map.entry("google/protobuf/api.proto", ApiProto.getDescriptor()),
+        Map.entry("google/protobuf/descriptor.proto", DescriptorProtos.getDescriptor()),
+        Map.entry("google/protobuf/duration.proto", DurationProto.getDescriptor()),
+        Map.entry("google/protobuf/empty.proto", EmptyProto.getDescriptor()),
+        Map.entry("google/protobuf/field_mask.proto", FieldMaskProto.getDescriptor()),
+        Map.entry("google/protobuf/source_context.proto", SourceContextProto.getDescriptor()),
+        Map.entry("google/protobuf/struct.proto", StructProto.getDescriptor()),
+        Map.entry("google/protobuf/timestamp.proto", TimestampProto.getDescriptor()),
+        Map.entry("google/protobuf/type.proto", TypeProto.getDescriptor()),
+        Map.entry("google/protobuf/wrappers.proto", WrappersProto.getDescriptor())));
+    FileDescriptor javaFeatures = ProtoEditions.javaFeatures();
+    if (javaFeatures != null) {
+      m.put("google/protobuf/java_features.proto", javaFeatures);
+    }
+    return Map.copyOf(m);
+  }
 
   /** The name the main schema gets; imports never name it. */
   static final String MAIN_FILE = "kafka-rest-schema.proto";
 
-  private final Map<String, String> sources;
+  private final Function<String, String> sources;
   private final Map<String, FileDescriptor> built = new HashMap<>();
   private final Set<String> building = new HashSet<>();
 
-  private ProtoFiles(Map<String, String> sources) {
+  ProtoFiles(Function<String, String> sources) {
     this.sources = sources;
   }
 
@@ -56,38 +73,79 @@ public final class ProtoFiles {
   public static FileDescriptor build(String schema, Map<String, String> dependencies) {
     Map<String, String> sources = new HashMap<>(dependencies);
     sources.put(MAIN_FILE, schema);
-    return new ProtoFiles(sources).file(MAIN_FILE);
+    return new ProtoFiles(sources::get).file(MAIN_FILE, null);
   }
 
-  private FileDescriptor file(String name) {
+  FileDescriptor file(String name, String importedBy) {
     FileDescriptor done = built.get(name);
     if (done != null) {
       return done;
     }
+    String text = sources.apply(name);
     FileDescriptor wellKnown = WELL_KNOWN.get(name);
-    if (wellKnown != null && !sources.containsKey(name)) {
+    if (wellKnown != null && text == null) {
       return wellKnown;
     }
-    String text = sources.get(name);
     if (text == null) {
-      throw new IllegalArgumentException("import \"" + shorten(name) + "\" is neither a schema reference "
-          + "nor a well-known type");
+      throw new IllegalArgumentException((importedBy == null ? "" : importedBy + ": ") + "import \""
+          + shorten(name) + "\" is neither a schema reference nor a well-known type");
     }
     if (!building.add(name)) {
       throw new IllegalArgumentException("import cycle through \"" + shorten(name) + "\"");
     }
-    FileDescriptorProto proto = ProtoParser.parse(text, name);
-    FileDescriptor[] deps = new FileDescriptor[proto.getDependencyCount()];
-    for (int i = 0; i < deps.length; i++) {
-      deps[i] = file(proto.getDependency(i));
+    ProtoParser.Parsed parsed = ProtoParser.parseWithPositions(text, name);
+    FileDescriptorProto.Builder proto = parsed.proto().toBuilder();
+    List<FileDescriptor> deps = new ArrayList<>();
+    for (String dependency : proto.getDependencyList()) {
+      deps.add(file(dependency, name));
     }
+    ProtoSymbols symbols = ProtoLinker.resolve(proto, parsed.positions(), deps);
+    Map<String, FieldDescriptor> extensions = extensionsOf(deps);
+    ProtoOptions firstPass = new ProtoOptions(symbols, extensions, name, false);
+    ProtoOptionsWalk.interpret(proto, firstPass);
+    FileDescriptor[] depArray = deps.toArray(new FileDescriptor[0]);
+    FileDescriptor descriptor = link(proto.build(), depArray);
+    if (firstPass.waiting > 0) {
+      addExtensions(descriptor, extensions);
+      ProtoOptionsWalk.interpret(proto, new ProtoOptions(symbols, extensions, name, true));
+      descriptor = link(proto.build(), depArray);
+    }
+    ProtoChecks.check(proto.build(), descriptor, parsed.positions());
+    built.put(name, descriptor);
+    building.remove(name);
+    return descriptor;
+  }
+
+  private static FileDescriptor link(FileDescriptorProto proto, FileDescriptor[] deps) {
     try {
-      FileDescriptor descriptor = FileDescriptor.buildFrom(proto, deps);
-      built.put(name, descriptor);
-      building.remove(name);
-      return descriptor;
+      return FileDescriptor.buildFrom(proto, deps);
     } catch (DescriptorValidationException e) {
-      throw new IllegalArgumentException(e.getMessage());
+      throw new IllegalArgumentException(proto.getName() + ": " + e.getMessage());
+    }
+  }
+
+  /** Every extension in {@code files} and everything they import, by full name. */
+  private static Map<String, FieldDescriptor> extensionsOf(List<FileDescriptor> files) {
+    Map<String, FieldDescriptor> out = new HashMap<>();
+    Set<FileDescriptor> seen = new HashSet<>();
+    Deque<FileDescriptor> todo = new ArrayDeque<>(files);
+    while (!todo.isEmpty()) {
+      FileDescriptor f = todo.pop();
+      if (seen.add(f)) {
+        addExtensions(f, out);
+        todo.addAll(f.getDependencies());
+      }
+    }
+    return out;
+  }
+
+  private static void addExtensions(FileDescriptor f, Map<String, FieldDescriptor> out) {
+    f.getExtensions().forEach(x -> out.put(x.getFullName(), x));
+    Deque<Descriptor> messages = new ArrayDeque<>(f.getMessageTypes());
+    while (!messages.isEmpty()) {
+      Descriptor m = messages.pop();
+      m.getExtensions().forEach(x -> out.put(x.getFullName(), x));
+      messages.addAll(m.getNestedTypes());
     }
   }
 

@@ -1,0 +1,143 @@
+package dev.kafkarest.schema.proto;
+
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
+import com.google.protobuf.DescriptorProtos.EnumValueDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.Descriptors.FileDescriptor;
+import dev.kafkarest.schema.proto.ProtoTokenizer.Token;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules protoc enforces that protobuf-java's linker does not: reserved numbers and names, the numbers kept for
+ * the protobuf implementation, proto3's limits on extensions, enum aliases, JSON name clashes.
+ */
+final class ProtoChecks {
+  private static final int FIRST_RESERVED = 19_000;
+  private static final int LAST_RESERVED = 19_999;
+
+  private final FileDescriptorProto file;
+  private final Map<String, Token> positions;
+  private final boolean proto3;
+
+  private ProtoChecks(FileDescriptorProto file, Map<String, Token> positions) {
+    this.file = file;
+    this.positions = positions;
+    this.proto3 = file.getSyntax().equals("proto3");
+  }
+
+  static void check(FileDescriptorProto file, FileDescriptor linked, Map<String, Token> positions) {
+    ProtoChecks checks = new ProtoChecks(file, positions);
+    String prefix = file.getPackage().isEmpty() ? "" : file.getPackage() + ".";
+    file.getMessageTypeList().forEach(m -> checks.message(m, prefix + m.getName()));
+    file.getEnumTypeList().forEach(e -> checks.enumType(e, prefix));
+    checks.extensions(file.getExtensionList(), prefix);
+  }
+
+  private void message(DescriptorProto m, String name) {
+    for (FieldDescriptorProto f : m.getFieldList()) {
+      String at = name + "." + f.getName();
+      number(f, at);
+      for (DescriptorProto.ReservedRange r : m.getReservedRangeList()) {
+        if (f.getNumber() >= r.getStart() && f.getNumber() < r.getEnd()) {
+          throw error(at, "field \"" + f.getName() + "\" uses reserved number " + f.getNumber());
+        }
+      }
+      if (m.getReservedNameList().contains(f.getName())) {
+        throw error(at, "field name \"" + f.getName() + "\" is reserved");
+      }
+      for (DescriptorProto.ExtensionRange r : m.getExtensionRangeList()) {
+        if (f.getNumber() >= r.getStart() && f.getNumber() < r.getEnd()) {
+          throw error(at, "extension range " + r.getStart() + " to " + (r.getEnd() - 1)
+              + " includes field \"" + f.getName() + "\" (" + f.getNumber() + ")");
+        }
+      }
+    }
+    if (proto3 && !m.getOptions().getMapEntry()) {
+      jsonNames(m, name);
+    }
+    extensions(m.getExtensionList(), name + ".");
+    m.getNestedTypeList().forEach(n -> message(n, name + "." + n.getName()));
+    m.getEnumTypeList().forEach(e -> enumType(e, name + "."));
+  }
+
+  private void number(FieldDescriptorProto f, String at) {
+    if (f.getNumber() >= FIRST_RESERVED && f.getNumber() <= LAST_RESERVED) {
+      throw error(at, "field numbers " + FIRST_RESERVED + " through " + LAST_RESERVED
+          + " are reserved for the protocol buffer library implementation");
+    }
+    if (f.getNumber() > ProtoParser.MAX_FIELD_NUMBER) {
+      throw error(at, "field numbers cannot be greater than " + ProtoParser.MAX_FIELD_NUMBER);
+    }
+  }
+
+  private void extensions(List<FieldDescriptorProto> extensions, String scope) {
+    for (FieldDescriptorProto f : extensions) {
+      String at = scope + f.getName();
+      number(f, at);
+      if (proto3 && !(f.getExtendee().startsWith(".google.protobuf.") && f.getExtendee().endsWith("Options"))) {
+        throw error(at, "extensions in proto3 are only allowed for defining options");
+      }
+    }
+  }
+
+  /** proto3: two fields whose JSON names are the same (case-insensitively, as protoc compares them). */
+  private void jsonNames(DescriptorProto m, String name) {
+    Map<String, FieldDescriptorProto> seen = new HashMap<>();
+    for (FieldDescriptorProto f : m.getFieldList()) {
+      String json = (f.hasJsonName() ? f.getJsonName() : jsonName(f.getName())).toLowerCase(java.util.Locale.ROOT);
+      FieldDescriptorProto other = seen.putIfAbsent(json, f);
+      if (other != null) {
+        throw error(name + "." + f.getName(), "the JSON camel-case name of field \"" + f.getName()
+            + "\" conflicts with field \"" + other.getName() + "\"");
+      }
+    }
+  }
+
+  /** protoc's ToJsonName: underscores dropped, the letter after one upper-cased. */
+  static String jsonName(String name) {
+    StringBuilder out = new StringBuilder();
+    boolean upper = false;
+    for (char c : name.toCharArray()) {
+      if (c == '_') {
+        upper = true;
+      } else {
+        out.append(upper && c >= 'a' && c <= 'z' ? (char) (c - 'a' + 'A') : c);
+        upper = false;
+      }
+    }
+    return out.toString();
+  }
+
+  private void enumType(EnumDescriptorProto e, String prefix) {
+    Map<Integer, String> numbers = new HashMap<>();
+    for (EnumValueDescriptorProto v : e.getValueList()) {
+      String at = prefix + v.getName();
+      String other = numbers.putIfAbsent(v.getNumber(), v.getName());
+      if (other != null && !e.getOptions().getAllowAlias()) {
+        throw error(at, "\"" + v.getName() + "\" uses the same enum value as \"" + other + "\": set "
+            + "option allow_alias = true; to allow this");
+      }
+      for (EnumDescriptorProto.EnumReservedRange r : e.getReservedRangeList()) {
+        if (v.getNumber() >= r.getStart() && v.getNumber() <= r.getEnd()) {
+          throw error(at, "enum value \"" + v.getName() + "\" uses reserved number " + v.getNumber());
+        }
+      }
+      if (e.getReservedNameList().contains(v.getName())) {
+        throw error(at, "enum value \"" + v.getName() + "\" is reserved");
+      }
+    }
+    if (e.getOptions().getAllowAlias() && numbers.size() == e.getValueCount()) {
+      throw error(prefix + e.getName(), "\"" + e.getName() + "\" declares allow_alias but has no aliases");
+    }
+  }
+
+  private ProtoParseException error(String element, String message) {
+    Token t = positions.get(element);
+    return t == null ? new ProtoParseException(message, file.getName())
+        : new ProtoParseException(message, file.getName(), t.line(), t.column());
+  }
+}

@@ -1,0 +1,234 @@
+package dev.kafkarest.schema.proto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.TextFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * protoc is the oracle: for every file of each corpus the parser's descriptor must be the one protoc writes with
+ * {@code --descriptor_set_out} (less source_code_info and the json_name protoc fills in), and the broken files
+ * must be refused by both. The corpora are .proto files shipped in jars on Maven Central (copied to
+ * target/protoc-oracle by the build) and the edge cases under src/test/resources/proto-oracle.
+ */
+class ProtocOracleTest {
+  private static final Path ORACLE = Path.of("target", "protoc-oracle");
+  private static final Path EDGE = Path.of("src", "test", "resources", "proto-oracle");
+
+  @TempDir
+  static Path work;
+  static Path protoc;
+  static Path jarRoot;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch");
+    assumeTrue(os.contains("linux") && (arch.equals("amd64") || arch.equals("x86_64")),
+        "protoc from Maven Central is used for linux-x86_64 only");
+    protoc = ORACLE.resolve("protoc-linux-x86_64.exe");
+    assumeTrue(Files.exists(protoc), "protoc was not fetched (run through Maven)");
+    protoc.toFile().setExecutable(true);
+    jarRoot = Files.createDirectories(work.resolve("jars"));
+  }
+
+  @Test
+  void wellKnownTypesOfProtobufJava() throws Exception {
+    compare("protobuf-java", extract("protobuf-java.jar"), List.of(jarRoot));
+  }
+
+  @Test
+  void googleCommonProtos() throws Exception {
+    compare("proto-google-common-protos", extract("proto-google-common-protos.jar"), List.of(jarRoot));
+  }
+
+  @Test
+  void openTelemetryProtos() throws Exception {
+    compare("opentelemetry-proto", extract("opentelemetry-proto.jar"), List.of(jarRoot));
+  }
+
+  @Test
+  void edgeCases() throws Exception {
+    Path root = EDGE.resolve("valid");
+    List<String> files;
+    try (Stream<Path> s = Files.walk(root)) {
+      files = s.filter(p -> p.toString().endsWith(".proto")).map(p -> root.relativize(p).toString()).sorted()
+          .toList();
+    }
+    extract("protobuf-java.jar");
+    compare("edge cases", files, List.of(root, jarRoot));
+  }
+
+  @Test
+  void brokenFilesAreRefusedByBoth() throws Exception {
+    Path root = EDGE.resolve("invalid");
+    List<String> files;
+    try (Stream<Path> s = Files.list(root)) {
+      files = s.map(p -> root.relativize(p).toString()).filter(p -> p.endsWith(".proto")).sorted().toList();
+    }
+    extract("protobuf-java.jar");
+    List<String> wrong = new ArrayList<>();
+    for (String file : files) {
+      Result r = protoc(List.of(root, jarRoot), List.of(file));
+      String ours = refusal(file, List.of(root, jarRoot));
+      if (r.ok() || ours == null) {
+        wrong.add(file + ": protoc " + (r.ok() ? "accepted" : "refused") + ", parser "
+            + (ours == null ? "accepted" : "refused"));
+      } else if (!ours.matches("(?s)[\\w/.-]+\\.proto:(\\d+:\\d+:)? .*")
+          || file.startsWith("imports_") != !ours.startsWith(file + ":")) {
+        wrong.add(file + ": the parser's message does not name the file (and line) with the error: " + ours);
+      }
+      System.out.println("[oracle] broken " + file + "\n  protoc: " + r.err().strip().lines().findFirst()
+          .orElse("") + "\n  parser: " + ours);
+    }
+    System.out.printf("[oracle] broken files: %d, refused by both: %d%n", files.size(), files.size() - wrong.size());
+    assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    assertTrue(files.size() > 10, "the broken corpus is there");
+  }
+
+  private static String refusal(String file, List<Path> roots) {
+    try {
+      new ProtoFiles(name -> read(roots, name)).file(file, null);
+      return null;
+    } catch (ProtoParseException | IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static void compare(String corpus, List<String> files, List<Path> roots) throws Exception {
+    Result r = protoc(roots, files);
+    assertTrue(r.ok(), corpus + ": protoc refused the corpus: " + r.err());
+    Map<String, FileDescriptorProto> expected = new LinkedHashMap<>();
+    for (FileDescriptorProto f : FileDescriptorSet.parseFrom(Files.readAllBytes(r.out())).getFileList()) {
+      expected.put(f.getName(), normalize(f));
+    }
+    ProtoFiles ours = new ProtoFiles(name -> read(roots, name));
+    int same = 0;
+    List<String> differing = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    for (String file : files) {
+      FileDescriptorProto actual;
+      try {
+        actual = normalize(ours.file(file, null).toProto());
+      } catch (ProtoParseException | IllegalArgumentException e) {
+        refused.add(file + ": " + e.getMessage());
+        continue;
+      }
+      if (actual.equals(expected.get(file))) {
+        same++;
+      } else {
+        differing.add(file + ":\n" + firstDifference(expected.get(file), actual));
+      }
+    }
+    System.out.printf("[oracle] %s: %d files, parsed-identical %d, differing %d, refused %d%n", corpus,
+        files.size(), same, differing.size(), refused.size());
+    differing.forEach(d -> System.out.println("[oracle] differs " + d));
+    refused.forEach(d -> System.out.println("[oracle] refused " + d));
+    assertTrue(files.size() > 0, corpus + " is empty");
+    assertEquals(List.of(), differing, corpus + ": descriptors that differ from protoc's");
+    assertEquals(List.of(), refused, corpus + ": valid files refused");
+  }
+
+  private static String firstDifference(FileDescriptorProto expected, FileDescriptorProto actual) {
+    List<String> e = TextFormat.printer().printToString(expected).lines().toList();
+    List<String> a = TextFormat.printer().printToString(actual).lines().toList();
+    for (int i = 0; i < Math.max(e.size(), a.size()); i++) {
+      String el = i < e.size() ? e.get(i) : "<end>";
+      String al = i < a.size() ? a.get(i) : "<end>";
+      if (!el.equals(al)) {
+        StringBuilder context = new StringBuilder();
+        for (int j = Math.max(0, i - 3); j < i; j++) {
+          context.append("    ").append(e.get(j)).append('\n');
+        }
+        return context + "  protoc: " + el + "\n  parser: " + al;
+      }
+    }
+    return "  (same text, different unknown fields or bytes)";
+  }
+
+  /** protoc fills in json_name everywhere and source_code_info on request: neither is the parser's job. */
+  static FileDescriptorProto normalize(FileDescriptorProto file) {
+    FileDescriptorProto.Builder b = file.toBuilder().clearSourceCodeInfo();
+    b.getMessageTypeBuilderList().forEach(ProtocOracleTest::normalize);
+    b.getExtensionBuilderList().forEach(FieldDescriptorProto.Builder::clearJsonName);
+    return b.build();
+  }
+
+  private static void normalize(DescriptorProto.Builder m) {
+    m.getFieldBuilderList().forEach(FieldDescriptorProto.Builder::clearJsonName);
+    m.getExtensionBuilderList().forEach(FieldDescriptorProto.Builder::clearJsonName);
+    m.getNestedTypeBuilderList().forEach(ProtocOracleTest::normalize);
+  }
+
+  private static String read(List<Path> roots, String name) {
+    for (Path root : roots) {
+      Path p = root.resolve(name);
+      if (Files.isRegularFile(p)) {
+        try {
+          return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Unpacks a jar's .proto files into the shared root; returns their names. */
+  private static List<String> extract(String jar) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(ORACLE.resolve(jar)); ZipInputStream zip = new ZipInputStream(in)) {
+      for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        if (!e.isDirectory() && e.getName().endsWith(".proto")) {
+          Path target = jarRoot.resolve(e.getName());
+          Files.createDirectories(target.getParent());
+          Files.write(target, zip.readAllBytes());
+          names.add(e.getName());
+        }
+      }
+    }
+    names.sort(null);
+    return names;
+  }
+
+  record Result(boolean ok, Path out, String err) {
+  }
+
+  private static Result protoc(List<Path> roots, List<String> files) throws Exception {
+    Path out = Files.createTempFile(work, "set", ".pb");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    List<String> command = new ArrayList<>(List.of(protoc.toAbsolutePath().toString()));
+    roots.forEach(r -> command.add("-I" + r.toAbsolutePath()));
+    command.add("--descriptor_set_out=" + out);
+    command.addAll(files);
+    Process p = new ProcessBuilder(command).redirectErrorStream(false).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(err.toFile()).start();
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("protoc did not finish");
+    }
+    return new Result(p.exitValue() == 0, out, Files.readString(err));
+  }
+}
