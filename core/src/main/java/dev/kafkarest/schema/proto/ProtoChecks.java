@@ -84,11 +84,11 @@ final class ProtoChecks {
     }
   }
 
-  /** proto3: two fields whose JSON names are the same (case-insensitively, as protoc compares them). */
+  /** proto3: two fields whose JSON names are the same. */
   private void jsonNames(DescriptorProto m, String name) {
     Map<String, FieldDescriptorProto> seen = new HashMap<>();
     for (FieldDescriptorProto f : m.getFieldList()) {
-      String json = (f.hasJsonName() ? f.getJsonName() : jsonName(f.getName())).toLowerCase(java.util.Locale.ROOT);
+      String json = f.hasJsonName() ? f.getJsonName() : jsonName(f.getName());
       FieldDescriptorProto other = seen.putIfAbsent(json, f);
       if (other != null) {
         throw error(name + "." + f.getName(), "the JSON camel-case name of field \"" + f.getName()

@@ -234,7 +234,8 @@ public final class ProtoParser {
     message.getOneofDeclList().forEach(o -> names.add(o.getName()));
     for (FieldDescriptorProto.Builder f : message.getFieldBuilderList()) {
       if (f.getProto3Optional()) {
-        String name = "_" + f.getName();
+        // No double underscore in front (reserved in C++): protoc then prefixes "X" until the name is free.
+        String name = f.getName().startsWith("_") ? f.getName() : "_" + f.getName();
         while (names.contains(name)) {
           name = "X" + name;
         }

@@ -44,6 +44,7 @@ class ProtoParserTest {
           STATUS_UNSPECIFIED = 0;
           PLACED = 1;
           SENT = 2 [deprecated = true];
+          SHIPPED = 2;
         }
       }
       service Shop { rpc Place (Order) returns (Order) { option idempotency_level = IDEMPOTENT; } }
@@ -66,7 +67,7 @@ class ProtoParserTest {
     assertEquals("google.protobuf.Timestamp", order.findFieldByName("placed_at").getMessageType().getFullName());
     Descriptor line = order.findNestedTypeByName("Line");
     assertEquals(FieldDescriptor.Type.ENUM, line.findFieldByName("kind").getType());
-    assertEquals(3, order.findEnumTypeByName("Status").getValues().size());
+    assertEquals(4, order.findEnumTypeByName("Status").getValues().size());
   }
 
   @Test
