@@ -34,23 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
  * target/protoc-oracle by the build) and the edge cases under src/test/resources/proto-oracle.
  */
 class ProtocOracleTest {
-  private static final Path ORACLE = Path.of("target", "protoc-oracle");
   private static final Path EDGE = Path.of("src", "test", "resources", "proto-oracle");
 
   @TempDir
   static Path work;
-  static Path protoc;
   static Path jarRoot;
 
   @BeforeAll
   static void setUp() throws IOException {
-    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch");
-    assumeTrue(os.contains("linux") && (arch.equals("amd64") || arch.equals("x86_64")),
-        "protoc from Maven Central is used for linux-x86_64 only");
-    protoc = ORACLE.resolve("protoc-linux-x86_64.exe");
-    assumeTrue(Files.exists(protoc), "protoc was not fetched (run through Maven)");
-    protoc.toFile().setExecutable(true);
+    assumeTrue(Protoc.available(), "protoc from Maven Central runs on linux-x86_64 only (and is fetched by Maven)");
     jarRoot = Files.createDirectories(work.resolve("jars"));
   }
 
@@ -91,7 +83,7 @@ class ProtocOracleTest {
     extract("protobuf-java.jar");
     List<String> wrong = new ArrayList<>();
     for (String file : files) {
-      Result r = protoc(List.of(root, jarRoot), List.of(file));
+      Protoc.Run r = protoc(List.of(root, jarRoot), List.of(file));
       String ours = refusal(file, List.of(root, jarRoot));
       if (r.ok() || ours == null) {
         wrong.add(file + ": protoc " + (r.ok() ? "accepted" : "refused") + ", parser "
@@ -100,7 +92,7 @@ class ProtocOracleTest {
           || file.startsWith("imports_") != !ours.startsWith(file + ":")) {
         wrong.add(file + ": the parser's message does not name the file (and line) with the error: " + ours);
       }
-      System.out.println("[oracle] broken " + file + "\n  protoc: " + r.err().strip().lines().findFirst()
+      System.out.println("[oracle] broken " + file + "\n  protoc: " + r.errors().strip().lines().findFirst()
           .orElse("") + "\n  parser: " + ours);
     }
     System.out.printf("[oracle] broken files: %d, refused by both: %d%n", files.size(), files.size() - wrong.size());
@@ -118,10 +110,10 @@ class ProtocOracleTest {
   }
 
   private static void compare(String corpus, List<String> files, List<Path> roots) throws Exception {
-    Result r = protoc(roots, files);
-    assertTrue(r.ok(), corpus + ": protoc refused the corpus: " + r.err());
+    Protoc.Run r = protoc(roots, files);
+    assertTrue(r.ok(), corpus + ": protoc refused the corpus: " + r.errors());
     Map<String, FileDescriptorProto> expected = new LinkedHashMap<>();
-    for (FileDescriptorProto f : FileDescriptorSet.parseFrom(Files.readAllBytes(r.out())).getFileList()) {
+    for (FileDescriptorProto f : FileDescriptorSet.parseFrom(r.descriptorSet()).getFileList()) {
       expected.put(f.getName(), normalize(f));
     }
     ProtoFiles ours = new ProtoFiles(name -> read(roots, name));
@@ -196,39 +188,11 @@ class ProtocOracleTest {
     return null;
   }
 
-  /** Unpacks a jar's .proto files into the shared root; returns their names. */
   private static List<String> extract(String jar) throws IOException {
-    List<String> names = new ArrayList<>();
-    try (InputStream in = Files.newInputStream(ORACLE.resolve(jar)); ZipInputStream zip = new ZipInputStream(in)) {
-      for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-        if (!e.isDirectory() && e.getName().endsWith(".proto")) {
-          Path target = jarRoot.resolve(e.getName());
-          Files.createDirectories(target.getParent());
-          Files.write(target, zip.readAllBytes());
-          names.add(e.getName());
-        }
-      }
-    }
-    names.sort(null);
-    return names;
+    return Protoc.extract(jar, jarRoot);
   }
 
-  record Result(boolean ok, Path out, String err) {
-  }
-
-  private static Result protoc(List<Path> roots, List<String> files) throws Exception {
-    Path out = Files.createTempFile(work, "set", ".pb");
-    Path err = Files.createTempFile(work, "err", ".txt");
-    List<String> command = new ArrayList<>(List.of(protoc.toAbsolutePath().toString()));
-    roots.forEach(r -> command.add("-I" + r.toAbsolutePath()));
-    command.add("--descriptor_set_out=" + out);
-    command.addAll(files);
-    Process p = new ProcessBuilder(command).redirectErrorStream(false).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(err.toFile()).start();
-    if (!p.waitFor(2, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("protoc did not finish");
-    }
-    return new Result(p.exitValue() == 0, out, Files.readString(err));
+  private static Protoc.Run protoc(List<Path> roots, List<String> files) throws Exception {
+    return Protoc.run(roots, files, false);
   }
 }
