@@ -104,11 +104,11 @@ public final class ProtoFiles {
     ProtoOptions firstPass = new ProtoOptions(symbols, extensions, name, false);
     ProtoOptionsWalk.interpret(proto, firstPass);
     FileDescriptor[] depArray = deps.toArray(new FileDescriptor[0]);
-    FileDescriptor descriptor = link(proto.build(), depArray);
+    FileDescriptor descriptor = link(proto.build(), depArray, parsed.positions());
     if (firstPass.waiting > 0) {
       addExtensions(descriptor, extensions);
       ProtoOptionsWalk.interpret(proto, new ProtoOptions(symbols, extensions, name, true));
-      descriptor = link(proto.build(), depArray);
+      descriptor = link(proto.build(), depArray, parsed.positions());
     }
     ProtoChecks.check(proto.build(), descriptor, parsed.positions());
     built.put(name, descriptor);
@@ -116,11 +116,18 @@ public final class ProtoFiles {
     return descriptor;
   }
 
-  private static FileDescriptor link(FileDescriptorProto proto, FileDescriptor[] deps) {
+  private static FileDescriptor link(FileDescriptorProto proto, FileDescriptor[] deps,
+      Map<String, ProtoTokenizer.Token> positions) {
     try {
       return FileDescriptor.buildFrom(proto, deps);
     } catch (DescriptorValidationException e) {
-      throw new IllegalArgumentException(proto.getName() + ": " + e.getMessage());
+      // protobuf-java names the element; the parser knows where it was declared.
+      String symbol = e.getProblemSymbolName();
+      ProtoTokenizer.Token at = symbol == null ? null : positions.get(symbol);
+      String message = e.getDescription() + (at == null && symbol != null && !symbol.isEmpty()
+          ? " (" + symbol + ")" : "");
+      throw at == null ? new ProtoParseException(message, proto.getName())
+          : new ProtoParseException(message, proto.getName(), at.line(), at.column());
     }
   }
 

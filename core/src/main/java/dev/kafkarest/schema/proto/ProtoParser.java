@@ -607,16 +607,14 @@ public final class ProtoParser {
     MethodDescriptorProto.Builder method = MethodDescriptorProto.newBuilder().setName(in.identifier());
     positions.put(scope + method.getName(), nameToken);
     in.expect("(");
-    if (in.peekIs("stream") && !in.peekIs(1, ")") && !in.peekIs(1, ".")) {
-      in.next();
+    if (in.tryConsume("stream")) { // a keyword here, always, as for protoc
       method.setClientStreaming(true);
     }
     method.setInputType(in.dottedName());
     in.expect(")");
     in.expect("returns");
     in.expect("(");
-    if (in.peekIs("stream") && !in.peekIs(1, ")") && !in.peekIs(1, ".")) {
-      in.next();
+    if (in.tryConsume("stream")) {
       method.setServerStreaming(true);
     }
     method.setOutputType(in.dottedName());
@@ -740,20 +738,28 @@ public final class ProtoParser {
     }
   }
 
-  /** A {@code {...}} option value, kept as its source text (text format, which the interpreter reads). */
+  /**
+   * A {@code {...}} option value, kept as text format for the interpreter: its tokens as written, comments left
+   * out (text format's comments are not protobuf's), a space where the source had a gap.
+   */
   private String aggregate() {
-    Token open = in.next();
+    in.next(); // {
+    StringBuilder text = new StringBuilder();
     int depthHere = 1;
-    Token last = open;
-    while (depthHere > 0) {
-      last = in.next();
-      if (last.is("{")) {
+    Token previous = null;
+    while (true) {
+      Token t = in.next();
+      if (t.is("{")) {
         depthHere++;
-      } else if (last.is("}")) {
-        depthHere--;
+      } else if (t.is("}") && --depthHere == 0) {
+        return text.toString();
       }
+      if (previous != null && previous.end() < t.start()) {
+        text.append(' ');
+      }
+      text.append(in.text, t.start(), t.end());
+      previous = t;
     }
-    return in.text.substring(open.end(), last.start());
   }
 
 }
