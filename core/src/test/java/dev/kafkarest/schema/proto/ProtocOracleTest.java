@@ -44,6 +44,7 @@ class ProtocOracleTest {
   static void setUp() throws IOException {
     assumeTrue(Protoc.available(), "protoc from Maven Central runs on linux-x86_64 only (and is fetched by Maven)");
     jarRoot = Files.createDirectories(work.resolve("jars"));
+    extract("protobuf-java.jar"); // the well-known types every corpus may import
   }
 
   @Test
@@ -59,6 +60,19 @@ class ProtocOracleTest {
   @Test
   void openTelemetryProtos() throws Exception {
     compare("opentelemetry-proto", extract("opentelemetry-proto.jar"), List.of(jarRoot));
+  }
+
+  @Test
+  void googleCloudPubSubProtos() throws Exception {
+    extract("proto-google-common-protos.jar");
+    compare("proto-google-cloud-pubsub-v1", extract("proto-google-cloud-pubsub-v1.jar"), List.of(jarRoot));
+  }
+
+  @Test
+  void grpcProtos() throws Exception {
+    List<String> files = new ArrayList<>(extract("grpc-services.jar"));
+    files.addAll(extract("grpc-testing-proto.jar"));
+    compare("grpc-services + grpc-testing-proto", files, List.of(jarRoot));
   }
 
   @Test
