@@ -30,6 +30,37 @@ final class ProtoEditions {
     file.setField(edition, v);
   }
 
+  /** {@code import option "x.proto";} (edition 2024): a file needed for its options only. */
+  static void addOptionDependency(FileDescriptorProto.Builder file, String name, ProtoTokens in, Token at) {
+    FieldDescriptor optionDependency = FileDescriptorProto.getDescriptor().findFieldByName("option_dependency");
+    if (optionDependency == null) {
+      throw in.error(at, "\"import option\" needs protobuf-java 4.31 or newer");
+    }
+    file.addRepeatedField(optionDependency, name);
+  }
+
+  /** The file's option imports (none before edition 2024 or before protobuf-java knows them). */
+  @SuppressWarnings("unchecked")
+  static java.util.List<String> optionDependencies(FileDescriptorProto file) {
+    FieldDescriptor optionDependency = FileDescriptorProto.getDescriptor().findFieldByName("option_dependency");
+    return optionDependency == null ? java.util.List.of() : (java.util.List<String>) file.getField(optionDependency);
+  }
+
+  /** {@code local} or {@code export} before a message or enum (edition 2024). */
+  @SuppressWarnings("unchecked")
+  static <M extends com.google.protobuf.Message> M visibility(M type, Token keyword, String edition, ProtoTokens in) {
+    FieldDescriptor visibility = type.getDescriptorForType().findFieldByName("visibility");
+    if (edition.isEmpty() || edition.compareTo("2024") < 0) {
+      throw in.error(keyword, "\"" + keyword.text() + "\" is allowed from edition 2024 on");
+    }
+    EnumValueDescriptor value = visibility == null ? null : visibility.getEnumType()
+        .findValueByName(keyword.is("local") ? "VISIBILITY_LOCAL" : "VISIBILITY_EXPORT");
+    if (value == null) {
+      throw in.error(keyword, "\"" + keyword.text() + "\" needs protobuf-java 4.31 or newer");
+    }
+    return (M) type.toBuilder().setField(visibility, value).build();
+  }
+
   /**
    * protoc copies a map field's features (and the legacy {@code enforce_utf8}) to its entry's key and value
    * fields, so that they are read the same.

@@ -68,7 +68,7 @@ public final class ProtoFiles {
 
   /**
    * Parses and links {@code schema}; {@code dependencies} maps import names to their text. Throws
-   * {@link ProtoParseException} or {@link IllegalArgumentException} (with a safe message) when it cannot.
+   * {@link ProtoParseException} (naming the file, and the line and column where known) when it cannot.
    */
   public static FileDescriptor build(String schema, Map<String, String> dependencies) {
     Map<String, String> sources = new HashMap<>(dependencies);
@@ -87,11 +87,12 @@ public final class ProtoFiles {
       return wellKnown;
     }
     if (text == null) {
-      throw new IllegalArgumentException((importedBy == null ? "" : importedBy + ": ") + "import \""
-          + shorten(name) + "\" is neither a schema reference nor a well-known type");
+      throw new ProtoParseException("import \"" + shorten(name) + "\" is neither a schema reference nor a "
+          + "well-known type", importedBy == null ? shorten(name) : importedBy);
     }
     if (!building.add(name)) {
-      throw new IllegalArgumentException("import cycle through \"" + shorten(name) + "\"");
+      throw new ProtoParseException("import cycle through \"" + shorten(name) + "\"",
+          importedBy == null ? shorten(name) : importedBy);
     }
     ProtoParser.Parsed parsed = ProtoParser.parseWithPositions(text, name);
     FileDescriptorProto.Builder proto = parsed.proto().toBuilder();
@@ -99,8 +100,12 @@ public final class ProtoFiles {
     for (String dependency : proto.getDependencyList()) {
       deps.add(file(dependency, name));
     }
-    ProtoSymbols symbols = ProtoLinker.resolve(proto, parsed.positions(), deps);
-    Map<String, FieldDescriptor> extensions = extensionsOf(deps);
+    List<FileDescriptor> withOptionDeps = new ArrayList<>(deps);
+    for (String dependency : ProtoEditions.optionDependencies(proto.build())) {
+      withOptionDeps.add(file(dependency, name));
+    }
+    ProtoSymbols symbols = ProtoLinker.resolve(proto, parsed.positions(), withOptionDeps);
+    Map<String, FieldDescriptor> extensions = extensionsOf(withOptionDeps);
     ProtoOptions firstPass = new ProtoOptions(symbols, extensions, name, false);
     ProtoOptionsWalk.interpret(proto, firstPass);
     FileDescriptor[] depArray = deps.toArray(new FileDescriptor[0]);

@@ -165,9 +165,16 @@ final class ProtoOptions {
       throw error(option, "option \"" + written + "\" was already set");
     }
     Object value = value(option, leaf, written.toString());
-    for (FieldDescriptor f : path) {
-      if (f.getOptions().getRetention() == com.google.protobuf.DescriptorProtos.FieldOptions.OptionRetention.RETENTION_SOURCE) {
-        return null;
+    for (int i = 0; i < path.size(); i++) {
+      if (path.get(i).getOptions().getRetention()
+          == com.google.protobuf.DescriptorProtos.FieldOptions.OptionRetention.RETENTION_SOURCE) {
+        // protoc leaves source-retention options out of what it writes: the messages above them stay, empty.
+        if (i == 0) {
+          return null;
+        }
+        value = DynamicMessage.getDefaultInstance(path.get(i - 1).getMessageType());
+        path = path.subList(0, i);
+        break;
       }
     }
     // Build the message from the innermost field outwards.

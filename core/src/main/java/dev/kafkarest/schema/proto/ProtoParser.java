@@ -50,6 +50,8 @@ public final class ProtoParser {
   private final Map<String, Token> positions = new HashMap<>();
   private String syntax = "proto2";
   private String packagePrefix = "";
+  /** "2023", "2024", ... for editions files. */
+  private String edition = "";
   private int depth;
 
   private ProtoParser(String text, String fileName) {
@@ -100,6 +102,7 @@ public final class ProtoParser {
       syntax = "editions";
       file.setSyntax("editions");
       ProtoEditions.setEdition(file, value, in, at);
+      edition = value;
     }
     boolean hasPackage = false;
     while (!in.atEnd()) {
@@ -123,6 +126,12 @@ public final class ProtoParser {
           in.expect(";");
         }
         case "import" -> {
+          if (in.peekIs("option") && editions()) {
+            Token at = in.next();
+            ProtoEditions.addOptionDependency(file, ProtoTokenizer.utf8(in.string()), in, at);
+            in.expect(";");
+            continue;
+          }
           if (in.tryConsume("public")) {
             file.addPublicDependency(file.getDependencyCount());
           } else if (in.tryConsume("weak")) {
@@ -137,6 +146,16 @@ public final class ProtoParser {
         }
         case "message" -> file.addMessageType(message(packagePrefix));
         case "enum" -> file.addEnumType(enumType(packagePrefix));
+        case "local", "export" -> {
+          Token kind = in.next();
+          if (kind.is("message")) {
+            file.addMessageType(ProtoEditions.visibility(message(packagePrefix), t, edition, in));
+          } else if (kind.is("enum")) {
+            file.addEnumType(ProtoEditions.visibility(enumType(packagePrefix), t, edition, in));
+          } else {
+            throw in.error(kind, "expected \"message\" or \"enum\" after \"" + t.text() + "\"");
+          }
+        }
         case "service" -> file.addService(service());
         case "extend" -> extend(packagePrefix, file::addExtension, file::addMessageType);
         case ";" -> { }
@@ -168,7 +187,18 @@ public final class ProtoParser {
         in.next();
         continue;
       }
-      switch (t.kind() == Kind.IDENT ? t.text() : "") {
+      String keyword = t.kind() == Kind.IDENT ? t.text() : "";
+      if ((keyword.equals("local") || keyword.equals("export"))
+          && (in.peekIs(1, "message") || in.peekIs(1, "enum")) && !in.peekIs(2, "=")) {
+        in.next();
+        if (in.next().is("message")) {
+          message.addNestedType(ProtoEditions.visibility(message(scope), t, edition, in));
+        } else {
+          message.addEnumType(ProtoEditions.visibility(enumType(scope), t, edition, in));
+        }
+        continue;
+      }
+      switch (keyword) {
         case "message" -> {
           in.next();
           message.addNestedType(message(scope));

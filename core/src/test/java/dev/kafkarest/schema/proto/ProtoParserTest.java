@@ -114,10 +114,11 @@ class ProtoParserTest {
   void unknownTypesAndMissingImportsAreRefused() {
     assertThrows(ProtoParseException.class,
         () -> ProtoFiles.build("syntax = \"proto3\"; message A { Missing m = 1; }", Map.of()));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(ProtoParseException.class,
         () -> ProtoFiles.build("syntax = \"proto3\"; import \"nowhere.proto\"; message A {}", Map.of()));
-    assertThrows(IllegalArgumentException.class,
-        () -> ProtoFiles.build("syntax = \"proto3\"; message A { string a = 1; string b = 1; }", Map.of()));
+    ProtoParseException duplicate = assertThrows(ProtoParseException.class,
+        () -> ProtoFiles.build("syntax = \"proto3\";\nmessage A { string a = 1; string b = 1; }", Map.of()));
+    assertTrue(duplicate.getMessage().startsWith("kafka-rest-schema.proto:2:34: "), duplicate.getMessage());
   }
 
   @Test
