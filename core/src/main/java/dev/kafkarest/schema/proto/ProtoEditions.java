@@ -16,10 +16,16 @@ import dev.kafkarest.schema.proto.ProtoTokenizer.Token;
  * protobuf-java when it links the file, from the same defaults protoc uses.
  */
 final class ProtoEditions {
+  private static final FileDescriptor JAVA_FEATURES = javaFeatures();
+
   private ProtoEditions() {
   }
 
   static void setEdition(FileDescriptorProto.Builder file, String value, ProtoTokens in, Token at) {
+    if (JAVA_FEATURES == null) {
+      // protobuf-java 3.x links an editions file but does not resolve its features: the bytes would be wrong.
+      throw in.error(at, "editions need protobuf-java 4 (this host has an older protobuf-java)");
+    }
     FieldDescriptor edition = FileDescriptorProto.getDescriptor().findFieldByName("edition");
     EnumValueDescriptor v = edition == null || edition.getJavaType() != FieldDescriptor.JavaType.ENUM ? null
         : edition.getEnumType().findValueByName("EDITION_" + value);
@@ -27,7 +33,7 @@ final class ProtoEditions {
       throw in.error(at, "edition " + ProtoTokens.quote(value) + " is not known to this protobuf-java"
           + (edition == null ? " (editions need protobuf-java 4)" : ""));
     }
-    file.setField(edition, v);
+    asMessageBuilder(file).setField(edition, v);
   }
 
   /** {@code import option "x.proto";} (edition 2024): a file needed for its options only. */
@@ -36,7 +42,7 @@ final class ProtoEditions {
     if (optionDependency == null) {
       throw in.error(at, "\"import option\" needs protobuf-java 4.31 or newer");
     }
-    file.addRepeatedField(optionDependency, name);
+    asMessageBuilder(file).addRepeatedField(optionDependency, name);
   }
 
   /** The file's option imports (none before edition 2024 or before protobuf-java knows them). */
@@ -83,8 +89,19 @@ final class ProtoEditions {
     }
   }
 
+  /**
+   * Generated builders inherit setField from a base class that protobuf-java 4 renamed: called through the
+   * interface, the same bytecode links against 3.25 and 4.x.
+   */
+  static com.google.protobuf.Message.Builder asMessageBuilder(com.google.protobuf.Message.Builder builder) {
+    return builder;
+  }
+
   /** {@code google/protobuf/java_features.proto}, bundled with protobuf-java 4 (absent from 3.25). */
   static FileDescriptor javaFeatures() {
+    if (JAVA_FEATURES != null) {
+      return JAVA_FEATURES;
+    }
     try {
       return (FileDescriptor) Class.forName("com.google.protobuf.JavaFeaturesProto").getMethod("getDescriptor")
           .invoke(null);

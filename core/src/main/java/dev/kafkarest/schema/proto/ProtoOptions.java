@@ -57,7 +57,8 @@ final class ProtoOptions {
   }
 
   static void remember(UninterpretedOption.Builder option, Token at) {
-    option.setUnknownFields(UnknownFieldSet.newBuilder()
+    // Through the interface: the generated builder's inherited method has another owner in protobuf-java 3.x.
+    ((Message.Builder) option).setUnknownFields(UnknownFieldSet.newBuilder()
         .addField(LINE, UnknownFieldSet.Field.newBuilder().addVarint(at.line()).build())
         .addField(COLUMN, UnknownFieldSet.Field.newBuilder().addVarint(at.column()).build()).build());
   }
