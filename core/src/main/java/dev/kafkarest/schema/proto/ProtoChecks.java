@@ -32,12 +32,17 @@ final class ProtoChecks {
   static void check(FileDescriptorProto file, FileDescriptor linked, Map<String, Token> positions) {
     ProtoChecks checks = new ProtoChecks(file, positions);
     String prefix = file.getPackage().isEmpty() ? "" : file.getPackage() + ".";
+    checks.enumValueScopes(file, prefix);
+    if (checks.proto3) {
+      linked.getMessageTypes().forEach(checks::openEnumsOnly);
+    }
     file.getMessageTypeList().forEach(m -> checks.message(m, prefix + m.getName()));
     file.getEnumTypeList().forEach(e -> checks.enumType(e, prefix));
     checks.extensions(file.getExtensionList(), prefix);
   }
 
   private void message(DescriptorProto m, String name) {
+    ranges(m, name);
     for (FieldDescriptorProto f : m.getFieldList()) {
       String at = name + "." + f.getName();
       number(f, at);
@@ -60,8 +65,85 @@ final class ProtoChecks {
       jsonNames(m, name);
     }
     extensions(m.getExtensionList(), name + ".");
+    enumValueScopes(m, name);
     m.getNestedTypeList().forEach(n -> message(n, name + "." + n.getName()));
     m.getEnumTypeList().forEach(e -> enumType(e, name + "."));
+  }
+
+  /** Reserved and extension ranges: each well formed, none overlapping another of its kind. */
+  private void ranges(DescriptorProto m, String name) {
+    List<int[]> reserved = new java.util.ArrayList<>();
+    for (DescriptorProto.ReservedRange r : m.getReservedRangeList()) {
+      if (r.getEnd() <= r.getStart()) {
+        throw error(name, "reserved range end number must be greater than start number");
+      }
+      overlap(reserved, r.getStart(), r.getEnd(), "reserved range", name);
+    }
+    List<int[]> extensions = new java.util.ArrayList<>();
+    for (DescriptorProto.ExtensionRange r : m.getExtensionRangeList()) {
+      if (r.getEnd() <= r.getStart()) {
+        throw error(name, "extension range end number must be greater than start number");
+      }
+      overlap(extensions, r.getStart(), r.getEnd(), "extension range", name);
+      for (int[] other : reserved) {
+        if (r.getStart() < other[1] && other[0] < r.getEnd()) {
+          throw error(name, "extension range " + r.getStart() + " to " + (r.getEnd() - 1)
+              + " overlaps with reserved range " + other[0] + " to " + (other[1] - 1));
+        }
+      }
+    }
+  }
+
+  private void overlap(List<int[]> seen, int start, int end, String what, String at) {
+    for (int[] other : seen) {
+      if (start < other[1] && other[0] < end) {
+        throw error(at, what + " " + start + " to " + (end - 1) + " overlaps with already-defined range "
+            + other[0] + " to " + (other[1] - 1));
+      }
+    }
+    seen.add(new int[] {start, end});
+  }
+
+  /** Enum values live in their enum's parent scope (C++ scoping): two enums there cannot share a value name. */
+  private void enumValueScopes(FileDescriptorProto f, String prefix) {
+    scope(prefix, f.getEnumTypeList(), f.getMessageTypeList().stream().map(DescriptorProto::getName).toList());
+  }
+
+  private void scope(String prefix, List<EnumDescriptorProto> enums, List<String> otherNames) {
+    Map<String, String> seen = new HashMap<>();
+    otherNames.forEach(n -> seen.put(n, null));
+    enums.forEach(e -> seen.put(e.getName(), null));
+    for (EnumDescriptorProto e : enums) {
+      for (EnumValueDescriptorProto v : e.getValueList()) {
+        if (seen.containsKey(v.getName())) {
+          throw error(prefix + v.getName(), "\"" + v.getName() + "\" is already defined in \""
+              + (prefix.isEmpty() ? "the file" : prefix.substring(0, prefix.length() - 1)) + "\"");
+        }
+        seen.put(v.getName(), e.getName());
+      }
+    }
+  }
+
+  private void enumValueScopes(DescriptorProto m, String name) {
+    List<String> others = new java.util.ArrayList<>();
+    m.getFieldList().forEach(f -> others.add(f.getName()));
+    m.getNestedTypeList().forEach(n -> others.add(n.getName()));
+    m.getOneofDeclList().forEach(o -> others.add(o.getName()));
+    scope(name + ".", m.getEnumTypeList(), others);
+  }
+
+  /** proto3 messages cannot hold closed (proto2) enums. */
+  private void openEnumsOnly(com.google.protobuf.Descriptors.Descriptor m) {
+    for (com.google.protobuf.Descriptors.FieldDescriptor f : m.getFields()) {
+      if (f.getJavaType() == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.ENUM) {
+        String syntax = f.getEnumType().getFile().toProto().getSyntax();
+        if (syntax.isEmpty() || syntax.equals("proto2")) {
+          throw error(f.getFullName(), "enum type \"" + f.getEnumType().getFullName() + "\" is not an open "
+              + "enum, but is used in \"" + m.getFullName() + "\" which is a proto3 message type");
+        }
+      }
+    }
+    m.getNestedTypes().forEach(this::openEnumsOnly);
   }
 
   private void number(FieldDescriptorProto f, String at) {

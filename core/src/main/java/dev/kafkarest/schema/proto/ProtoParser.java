@@ -434,6 +434,9 @@ public final class ProtoParser {
     OneofDescriptorProto.Builder oneof = message.addOneofDeclBuilder().setName(in.identifier());
     positions.put(scope + oneof.getName(), nameToken);
     in.expect("{");
+    if (in.peekIs("}")) {
+      throw in.error("expected type name: a oneof needs at least one field");
+    }
     while (!in.tryConsume("}")) {
       if (in.tryConsume("option")) {
         option(o -> oneof.getOptionsBuilder().addUninterpretedOption(o));
