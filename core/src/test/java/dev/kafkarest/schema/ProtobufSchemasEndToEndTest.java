@@ -2,7 +2,6 @@ package dev.kafkarest.schema;
 
 import static dev.kafkarest.schema.SchemaTestKit.concat;
 import static dev.kafkarest.schema.SchemaTestKit.header;
-import static dev.kafkarest.schema.SchemaTestKit.quoted;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,6 +1,5 @@
 package dev.kafkarest.schema.proto;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
 import com.google.protobuf.DescriptorProtos.EnumValueDescriptorProto;
@@ -15,8 +14,6 @@ import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.DescriptorProtos.UninterpretedOption;
 import dev.kafkarest.schema.proto.ProtoTokenizer.Kind;
 import dev.kafkarest.schema.proto.ProtoTokenizer.Token;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -25,7 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * The proto2/proto3/editions grammar, straight to a {@link FileDescriptorProto} as protoc's parser makes it:
- * options stay {@code uninterpreted_option}s and type names stay as written; {@link ProtoLinker} resolves both.
+ * options stay {@code uninterpreted_option}s ({@link ProtoOptions} interprets them) and type names stay as written
+ * ({@link ProtoLinker} resolves them).
  * Where it is cheaper to check a rule here than later (labels, proto3's rules), it is checked here.
  */
 public final class ProtoParser {
@@ -42,10 +40,13 @@ public final class ProtoParser {
   /** Hostile schemas must not exhaust the stack: protoc itself caps nesting too. */
   private static final int MAX_NESTING = 64;
   /** protoc's placeholder for "max" until the message's options are known. */
-  private static final int MAX_SENTINEL = -1;
+  static final int MAX_SENTINEL = -1;
   static final int MAX_FIELD_NUMBER = 536_870_911;
 
   private final ProtoTokens in;
+  private final ProtoOptionSyntax options;
+  /** Set once the syntax line is read (reserved names depend on it). */
+  private ProtoRanges ranges;
   /** Where each element (by full name) was declared, for errors found when linking. */
   private final Map<String, Token> positions = new HashMap<>();
   private String syntax = "proto2";
@@ -56,6 +57,7 @@ public final class ProtoParser {
 
   private ProtoParser(String text, String fileName) {
     this.in = new ProtoTokens(text, fileName);
+    this.options = new ProtoOptionSyntax(in);
   }
 
   /** A parsed file, and where its elements were declared. */
@@ -104,6 +106,7 @@ public final class ProtoParser {
       ProtoEditions.setEdition(file, value, in, at);
       edition = value;
     }
+    ranges = new ProtoRanges(in, options, editions());
     boolean hasPackage = false;
     while (!in.atEnd()) {
       Token t = in.next();
@@ -141,7 +144,7 @@ public final class ProtoParser {
           in.expect(";");
         }
         case "option" -> {
-          option(o -> file.getOptionsBuilder().addUninterpretedOption(o));
+          options.option(o -> file.getOptionsBuilder().addUninterpretedOption(o));
           in.expect(";");
         }
         case "message" -> file.addMessageType(message(packagePrefix));
@@ -213,16 +216,16 @@ public final class ProtoParser {
         }
         case "option" -> {
           in.next();
-          option(o -> message.getOptionsBuilder().addUninterpretedOption(o));
+          options.option(o -> message.getOptionsBuilder().addUninterpretedOption(o));
           in.expect(";");
         }
         case "reserved" -> {
           in.next();
-          reserved(message);
+          ranges.reserved(message);
         }
         case "extensions" -> {
           in.next();
-          extensions(message);
+          ranges.extensions(message);
         }
         case "extend" -> {
           in.next();
@@ -342,7 +345,7 @@ public final class ProtoParser {
     positions.put(scope + field.getName(), nameToken);
     in.expect("=");
     field.setNumber(fieldNumber());
-    fieldOptions(field, scalar);
+    options.fieldOptions(field, scalar, proto3());
     in.expect(";");
     return field;
   }
@@ -364,7 +367,7 @@ public final class ProtoParser {
     positions.put(scope + name, nameToken);
     in.expect("=");
     field.setNumber(fieldNumber());
-    fieldOptions(field, Type.TYPE_GROUP);
+    options.fieldOptions(field, Type.TYPE_GROUP, proto3());
     DescriptorProto.Builder body = DescriptorProto.newBuilder().setName(name);
     messageBody(body, scope + name + ".");
     nestedTypes.accept(body.build());
@@ -404,7 +407,7 @@ public final class ProtoParser {
         .setLabel(Label.LABEL_REPEATED).setTypeName(entryName);
     in.expect("=");
     field.setNumber(fieldNumber());
-    fieldOptions(field, Type.TYPE_MESSAGE);
+    options.fieldOptions(field, Type.TYPE_MESSAGE, proto3());
     in.expect(";");
     ProtoEditions.copyMapEntryFeatures(field, entry);
     nestedTypes.accept(entry.build());
@@ -439,7 +442,7 @@ public final class ProtoParser {
     }
     while (!in.tryConsume("}")) {
       if (in.tryConsume("option")) {
-        option(o -> oneof.getOptionsBuilder().addUninterpretedOption(o));
+        options.option(o -> oneof.getOptionsBuilder().addUninterpretedOption(o));
         in.expect(";");
       } else if (!in.tryConsume(";")) {
         message.addField(field(scope, message::addNestedType, message, true).setOneofIndex(index));
@@ -479,78 +482,6 @@ public final class ProtoParser {
     return (int) number;
   }
 
-  // --- ranges ---
-
-  private void reserved(DescriptorProto.Builder message) {
-    if (in.peekKind() == Kind.STRING || in.peekKind() == Kind.IDENT) {
-      reservedNames(message::addReservedName);
-      return;
-    }
-    do {
-      int start = rangeNumber(false);
-      int end = start + 1;
-      if (in.tryConsume("to")) {
-        end = in.tryConsume("max") ? MAX_SENTINEL : rangeNumber(false) + 1;
-      }
-      message.addReservedRangeBuilder().setStart(start).setEnd(end);
-    } while (in.tryConsume(","));
-    in.expect(";");
-  }
-
-  private void reservedNames(Consumer<String> names) {
-    do {
-      Token at = in.peek();
-      if (at.kind() == Kind.IDENT) {
-        if (!editions()) {
-          throw in.error(at, "reserved names must be string literals (identifiers are for editions)");
-        }
-        names.accept(in.identifier());
-      } else {
-        if (editions()) {
-          throw in.error(at, "reserved names must be identifiers in editions, not string literals");
-        }
-        String name = ProtoTokenizer.utf8(in.string());
-        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-          throw in.error(at, "reserved name " + ProtoTokens.quote(name) + " is not a valid identifier");
-        }
-        names.accept(name);
-      }
-    } while (in.tryConsume(","));
-    in.expect(";");
-  }
-
-  private void extensions(DescriptorProto.Builder message) {
-    int first = message.getExtensionRangeCount();
-    do {
-      int start = rangeNumber(false);
-      int end = start + 1;
-      if (in.tryConsume("to")) {
-        end = in.tryConsume("max") ? MAX_SENTINEL : rangeNumber(false) + 1;
-      }
-      message.addExtensionRangeBuilder().setStart(start).setEnd(end);
-    } while (in.tryConsume(","));
-    if (in.tryConsume("[")) {
-      var options = com.google.protobuf.DescriptorProtos.ExtensionRangeOptions.newBuilder();
-      do {
-        option(options::addUninterpretedOption);
-      } while (in.tryConsume(","));
-      in.expect("]");
-      for (int i = first; i < message.getExtensionRangeCount(); i++) {
-        message.getExtensionRangeBuilder(i).setOptions(options);
-      }
-    }
-    in.expect(";");
-  }
-
-  private int rangeNumber(boolean allowNegative) {
-    Token at = in.peek();
-    long n = in.integer(allowNegative ? Integer.MIN_VALUE : 0, Integer.MAX_VALUE);
-    if (!allowNegative && n <= 0) {
-      throw in.error(at, "field numbers must be positive integers");
-    }
-    return (int) n;
-  }
-
   // --- enums ---
 
   private EnumDescriptorProto enumType(String scope) {
@@ -564,11 +495,11 @@ public final class ProtoParser {
       }
       if (in.peekIs("option") && !in.peekIs(1, "=")) {
         in.next();
-        option(o -> e.getOptionsBuilder().addUninterpretedOption(o));
+        options.option(o -> e.getOptionsBuilder().addUninterpretedOption(o));
         in.expect(";");
       } else if (in.peekIs("reserved") && !in.peekIs(1, "=")) {
         in.next();
-        enumReserved(e);
+        ranges.enumReserved(e);
       } else {
         Token valueToken = in.peek();
         EnumValueDescriptorProto.Builder value = e.addValueBuilder().setName(in.identifier());
@@ -577,7 +508,7 @@ public final class ProtoParser {
         value.setNumber((int) in.integer(Integer.MIN_VALUE, Integer.MAX_VALUE));
         if (in.tryConsume("[")) {
           do {
-            option(o -> value.getOptionsBuilder().addUninterpretedOption(o));
+            options.option(o -> value.getOptionsBuilder().addUninterpretedOption(o));
           } while (in.tryConsume(","));
           in.expect("]");
         }
@@ -594,22 +525,6 @@ public final class ProtoParser {
     return e.build();
   }
 
-  private void enumReserved(EnumDescriptorProto.Builder e) {
-    if (in.peekKind() == Kind.STRING || in.peekKind() == Kind.IDENT && !in.peekIs("max")) {
-      reservedNames(e::addReservedName);
-      return;
-    }
-    do {
-      int start = rangeNumber(true);
-      int end = start;
-      if (in.tryConsume("to")) {
-        end = in.tryConsume("max") ? Integer.MAX_VALUE : rangeNumber(true);
-      }
-      e.addReservedRangeBuilder().setStart(start).setEnd(end);
-    } while (in.tryConsume(","));
-    in.expect(";");
-  }
-
   // --- services ---
 
   private ServiceDescriptorProto service() {
@@ -624,7 +539,7 @@ public final class ProtoParser {
       }
       Token t = in.next();
       if (t.is("option")) {
-        option(o -> service.getOptionsBuilder().addUninterpretedOption(o));
+        options.option(o -> service.getOptionsBuilder().addUninterpretedOption(o));
         in.expect(";");
       } else if (t.is("rpc")) {
         service.addMethod(method(scope));
@@ -659,7 +574,7 @@ public final class ProtoParser {
           continue;
         }
         in.expect("option");
-        option(o -> method.getOptionsBuilder().addUninterpretedOption(o));
+        options.option(o -> method.getOptionsBuilder().addUninterpretedOption(o));
         in.expect(";");
       }
       in.tryConsume(";");
@@ -667,132 +582,6 @@ public final class ProtoParser {
       in.expect(";");
     }
     return method.build();
-  }
-
-  // --- options ---
-
-  /** {@code [name = value, ...]} after a field; {@code default} and {@code json_name} are not options. */
-  private void fieldOptions(FieldDescriptorProto.Builder field, Type scalar) {
-    if (!in.tryConsume("[")) {
-      return;
-    }
-    do {
-      Token at = in.peek();
-      if (at.is("default") && in.peekIs(1, "=")) {
-        in.next();
-        in.next();
-        if (field.hasDefaultValue()) {
-          throw in.error(at, "already set option \"default\"");
-        }
-        if (proto3()) {
-          throw in.error(at, "explicit default values are not allowed in proto3");
-        }
-        if (field.getLabel() == Label.LABEL_REPEATED) {
-          throw in.error(at, "repeated fields can't have default values");
-        }
-        ProtoDefaults.read(in, field, scalar);
-      } else if (at.is("json_name") && in.peekIs(1, "=")) {
-        in.next();
-        in.next();
-        if (field.hasJsonName()) {
-          throw in.error(at, "already set option \"json_name\"");
-        }
-        field.setJsonName(ProtoTokenizer.utf8(in.string()));
-      } else {
-        option(o -> field.getOptionsBuilder().addUninterpretedOption(o));
-      }
-    } while (in.tryConsume(","));
-    in.expect("]");
-  }
-
-  /** {@code name = value} (without the statement's {@code option} and {@code ;}), kept as protoc keeps it. */
-  private void option(Consumer<UninterpretedOption> to) {
-    UninterpretedOption.Builder option = UninterpretedOption.newBuilder();
-    Token start = in.peek();
-    do {
-      if (in.tryConsume("(")) {
-        option.addNameBuilder().setNamePart(in.dottedName()).setIsExtension(true);
-        in.expect(")");
-      } else {
-        option.addNameBuilder().setNamePart(in.identifier()).setIsExtension(false);
-      }
-    } while (in.tryConsume("."));
-    in.expect("=");
-    optionValue(option);
-    ProtoOptions.remember(option, start);
-    to.accept(option.build());
-  }
-
-  private void optionValue(UninterpretedOption.Builder option) {
-    Token t = in.peek();
-    if (t.is("{")) {
-      option.setAggregateValue(aggregate());
-      return;
-    }
-    boolean negative = in.tryConsume("-");
-    Token v = in.next();
-    switch (v.kind()) {
-      case IDENT -> {
-        if (!negative) {
-          option.setIdentifierValue(v.text());
-        } else if (v.text().equals("inf") || v.text().equals("nan")) {
-          option.setDoubleValue(v.text().equals("inf") ? Double.NEGATIVE_INFINITY : Double.NaN);
-        } else {
-          throw in.error(t, "invalid \"-\" symbol before identifier");
-        }
-      }
-      case INT -> {
-        BigInteger value = ProtoTokens.parseInt(v.text());
-        BigInteger max = negative ? BigInteger.ONE.shiftLeft(63) : ProtoTokens.uint64Max();
-        if (value == null || value.compareTo(max) > 0) {
-          throw in.error(v, "integer out of range");
-        }
-        if (negative) {
-          option.setNegativeIntValue(value.negate().longValue());
-        } else {
-          option.setPositiveIntValue(value.longValue());
-        }
-      }
-      case FLOAT -> {
-        double d = ProtoTokens.parseFloat(v.text());
-        option.setDoubleValue(negative ? -d : d);
-      }
-      case STRING -> {
-        if (negative) {
-          throw in.error(t, "invalid \"-\" symbol before a string");
-        }
-        StringBuilder s = new StringBuilder(v.text());
-        while (in.peekKind() == Kind.STRING) {
-          s.append(in.next().text());
-        }
-        option.setStringValue(ByteString.copyFrom(s.toString(), StandardCharsets.ISO_8859_1));
-      }
-      default -> throw in.error(v, "expected an option value, found " + ProtoTokens.quote(v.text()));
-    }
-  }
-
-  /**
-   * A {@code {...}} option value, kept as text format for the interpreter: its tokens as written, comments left
-   * out (text format's comments are not protobuf's), a space where the source had a gap.
-   */
-  private String aggregate() {
-    in.next(); // {
-    StringBuilder text = new StringBuilder();
-    int depthHere = 1;
-    Token previous = null;
-    while (true) {
-      Token t = in.next();
-      if (t.is("{")) {
-        depthHere++;
-      } else if (t.is("}") && --depthHere == 0) {
-        return text.toString();
-      }
-      if (previous != null && previous.end() < t.start()) {
-        text.append(' ');
-      }
-      text.append(in.text, t.start(), t.end());
-      previous = t;
-    }
   }
 
 }
