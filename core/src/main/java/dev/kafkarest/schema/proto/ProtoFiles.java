@@ -60,6 +60,8 @@ public final class ProtoFiles {
 
   private final Function<String, String> sources;
   private final Map<String, FileDescriptor> built = new HashMap<>();
+  /** Per built file, the types other files may not use (edition 2024 visibility). */
+  private final Map<String, Set<String>> localTypes = new HashMap<>();
   private final Set<String> building = new HashSet<>();
 
   ProtoFiles(Function<String, String> sources) {
@@ -104,7 +106,14 @@ public final class ProtoFiles {
     for (String dependency : ProtoEditions.optionDependencies(proto.build())) {
       withOptionDeps.add(file(dependency, name));
     }
-    ProtoSymbols symbols = ProtoLinker.resolve(proto, parsed.positions(), withOptionDeps);
+    Set<String> hidden = new HashSet<>();
+    Deque<FileDescriptor> visible = new ArrayDeque<>(withOptionDeps);
+    while (!visible.isEmpty()) {
+      FileDescriptor dep = visible.pop();
+      hidden.addAll(localTypes.getOrDefault(dep.getName(), Set.of()));
+      visible.addAll(dep.getPublicDependencies());
+    }
+    ProtoSymbols symbols = ProtoLinker.resolve(proto, parsed.positions(), withOptionDeps, hidden);
     Map<String, FieldDescriptor> extensions = extensionsOf(withOptionDeps);
     ProtoOptions firstPass = new ProtoOptions(symbols, extensions, name, false);
     ProtoOptionsWalk.interpret(proto, firstPass);
@@ -117,6 +126,7 @@ public final class ProtoFiles {
     }
     ProtoChecks.check(proto.build(), descriptor, parsed.positions());
     built.put(name, descriptor);
+    localTypes.put(name, ProtoVisibility.localTypes(parsed.proto()));
     building.remove(name);
     return descriptor;
   }

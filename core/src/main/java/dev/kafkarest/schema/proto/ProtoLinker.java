@@ -11,6 +11,7 @@ import dev.kafkarest.schema.proto.ProtoSymbols.Kind;
 import dev.kafkarest.schema.proto.ProtoTokenizer.Token;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Resolves the type names a parsed file wrote (field types, extendees, method types) to the fully qualified
@@ -20,17 +21,20 @@ final class ProtoLinker {
   private final ProtoSymbols symbols;
   private final Map<String, Token> positions;
   private final String fileName;
+  /** Types of imported files that are local to them (edition 2024). */
+  private final Set<String> hidden;
 
-  private ProtoLinker(ProtoSymbols symbols, Map<String, Token> positions, String fileName) {
+  private ProtoLinker(ProtoSymbols symbols, Map<String, Token> positions, String fileName, Set<String> hidden) {
     this.symbols = symbols;
     this.positions = positions;
     this.fileName = fileName;
+    this.hidden = hidden;
   }
 
   static ProtoSymbols resolve(FileDescriptorProto.Builder file, Map<String, Token> positions,
-      List<FileDescriptor> dependencies) {
+      List<FileDescriptor> dependencies, Set<String> hidden) {
     ProtoSymbols symbols = new ProtoSymbols(file, dependencies);
-    ProtoLinker linker = new ProtoLinker(symbols, positions, file.getName());
+    ProtoLinker linker = new ProtoLinker(symbols, positions, file.getName(), hidden);
     String prefix = file.getPackage().isEmpty() ? "" : file.getPackage() + ".";
     for (DescriptorProto.Builder m : file.getMessageTypeBuilderList()) {
       linker.message(m, prefix + m.getName());
@@ -68,10 +72,12 @@ final class ProtoLinker {
     field(f, fullName, at);
   }
 
-  private void field(FieldDescriptorProto.Builder f, String fullName, String at) {
+  private void field(FieldDescriptorProto.Builder f, String fullName, String element) {
     if (!f.hasTypeName()) {
       return;
     }
+    // Type errors point at the type, as protoc's do.
+    String at = positions.containsKey("type:" + fullName) ? "type:" + fullName : element;
     String resolved = symbols.resolve(f.getTypeName(), fullName, true);
     Kind kind = resolved == null ? null : symbols.kind(resolved);
     if (kind == null) {
@@ -80,6 +86,7 @@ final class ProtoLinker {
     if (!kind.isType()) {
       throw error(at, "\"" + f.getTypeName() + "\" is not a type");
     }
+    visible(resolved, at);
     if (f.getType() == Type.TYPE_GROUP && kind != Kind.MESSAGE) {
       throw error(at, "\"" + f.getTypeName() + "\" is not a message type");
     }
@@ -100,7 +107,15 @@ final class ProtoLinker {
     if (symbols.kind(resolved) != Kind.MESSAGE) {
       throw error(at, "\"" + name + "\" is not a message type");
     }
+    visible(resolved, at);
     return "." + resolved;
+  }
+
+  private void visible(String type, String at) {
+    if (hidden.contains(type)) {
+      throw error(at, "symbol \"" + type + "\" is local to the file that defines it (edition 2024 visibility) "
+          + "and cannot be used here");
+    }
   }
 
   private ProtoParseException error(String element, String message) {

@@ -343,6 +343,7 @@ public final class ProtoParser {
     Token nameToken = in.peek();
     field.setName(in.identifier());
     positions.put(scope + field.getName(), nameToken);
+    positions.put("type:" + scope + field.getName(), typeToken);
     in.expect("=");
     field.setNumber(fieldNumber());
     options.fieldOptions(field, scalar, proto3());
