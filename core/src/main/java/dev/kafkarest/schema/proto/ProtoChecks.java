@@ -22,11 +22,13 @@ final class ProtoChecks {
   private final FileDescriptorProto file;
   private final Map<String, Token> positions;
   private final boolean proto3;
+  private final boolean editions;
 
   private ProtoChecks(FileDescriptorProto file, Map<String, Token> positions) {
     this.file = file;
     this.positions = positions;
     this.proto3 = file.getSyntax().equals("proto3");
+    this.editions = file.getSyntax().equals("editions");
   }
 
   static void check(FileDescriptorProto file, FileDescriptor linked, Map<String, Token> positions) {
@@ -39,10 +41,46 @@ final class ProtoChecks {
     file.getMessageTypeList().forEach(m -> checks.message(m, prefix + m.getName()));
     file.getEnumTypeList().forEach(e -> checks.enumType(e, prefix));
     checks.extensions(file.getExtensionList(), prefix);
+    if (checks.editions) {
+      ProtoEditionChecks.check(file, linked, checks::error);
+    }
+    java.util.ArrayDeque<com.google.protobuf.Descriptors.Descriptor> todo = new java.util.ArrayDeque<>();
+    linked.getExtensions().forEach(checks::messageSetExtension);
+    todo.addAll(linked.getMessageTypes());
+    while (!todo.isEmpty()) {
+      com.google.protobuf.Descriptors.Descriptor m = todo.pop();
+      m.getExtensions().forEach(checks::messageSetExtension);
+      todo.addAll(m.getNestedTypes());
+    }
+  }
+
+  private void messageSetExtension(com.google.protobuf.Descriptors.FieldDescriptor f) {
+    if (f.getContainingType().getOptions().getMessageSetWireFormat()
+        && (f.getJavaType() != com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE || f.isRepeated())) {
+      throw error(f.getFullName(), "extensions of MessageSets must be optional messages");
+    }
   }
 
   private void message(DescriptorProto m, String name) {
     ranges(m, name);
+    if (proto3 && m.getExtensionRangeCount() > 0) {
+      throw error(name, "extension ranges are not allowed in proto3");
+    }
+    boolean messageSet = m.getOptions().getMessageSetWireFormat();
+    if (messageSet && m.getFieldCount() > 0) {
+      throw error(name + "." + m.getField(0).getName(), "MessageSets cannot have fields, only extensions");
+    }
+    for (DescriptorProto.ExtensionRange r : m.getExtensionRangeList()) {
+      if (!messageSet && r.getEnd() > ProtoParser.MAX_FIELD_NUMBER + 1) {
+        throw error(name, "extension numbers cannot be greater than " + ProtoParser.MAX_FIELD_NUMBER);
+      }
+    }
+    for (FieldDescriptorProto f : m.getFieldList()) {
+      boolean lazy = f.getOptions().getLazy() || f.getOptions().getUnverifiedLazy();
+      if (lazy && f.getType() != FieldDescriptorProto.Type.TYPE_MESSAGE) {
+        throw error(name + "." + f.getName(), "[lazy = true] can only be specified for submessage fields");
+      }
+    }
     for (FieldDescriptorProto f : m.getFieldList()) {
       String at = name + "." + f.getName();
       number(f, at);
@@ -61,7 +99,7 @@ final class ProtoChecks {
         }
       }
     }
-    if (proto3 && !m.getOptions().getMapEntry()) {
+    if (!m.getOptions().getMapEntry()) {
       jsonNames(m, name);
     }
     extensions(m.getExtensionList(), name + ".");
@@ -166,13 +204,16 @@ final class ProtoChecks {
     }
   }
 
-  /** proto3: two fields whose JSON names are the same. */
+  /**
+   * Two fields with the same JSON name: an error in proto3 and editions, and in proto2 when one of the names was
+   * written by hand (protoc only warns about proto2's derived names).
+   */
   private void jsonNames(DescriptorProto m, String name) {
     Map<String, FieldDescriptorProto> seen = new HashMap<>();
     for (FieldDescriptorProto f : m.getFieldList()) {
       String json = f.hasJsonName() ? f.getJsonName() : jsonName(f.getName());
       FieldDescriptorProto other = seen.putIfAbsent(json, f);
-      if (other != null) {
+      if (other != null && (proto3 || editions || f.hasJsonName() || other.hasJsonName())) {
         throw error(name + "." + f.getName(), "the JSON camel-case name of field \"" + f.getName()
             + "\" conflicts with field \"" + other.getName() + "\"");
       }
@@ -217,7 +258,7 @@ final class ProtoChecks {
     }
   }
 
-  private ProtoParseException error(String element, String message) {
+  ProtoParseException error(String element, String message) {
     Token t = positions.get(element);
     return t == null ? new ProtoParseException(message, file.getName())
         : new ProtoParseException(message, file.getName(), t.line(), t.column());

@@ -216,7 +216,13 @@ public final class ProtoParser {
         }
         case "option" -> {
           in.next();
+          Token at = in.peek();
           options.option(o -> message.getOptionsBuilder().addUninterpretedOption(o));
+          var added = message.getOptions().getUninterpretedOptionList();
+          var last = added.get(added.size() - 1);
+          if (last.getNameCount() == 1 && last.getName(0).getNamePart().equals("map_entry")) {
+            throw in.error(at, "map_entry should not be set explicitly: use map<KeyType, ValueType> instead");
+          }
           in.expect(";");
         }
         case "reserved" -> {
@@ -323,6 +329,9 @@ public final class ProtoParser {
       }
       if (inOneof) {
         throw in.error(typeToken, "map fields are not allowed in oneofs");
+      }
+      if (message == null) {
+        throw in.error(typeToken, "map fields are not allowed to be extensions");
       }
       return mapField(scope, nestedTypes);
     }
@@ -467,6 +476,9 @@ public final class ProtoParser {
         field.clearProto3Optional(); // protoc: "optional" on a proto3 extension is the plain label
       }
       positions.put("extend:" + scope + field.getName(), at);
+      if (field.hasJsonName()) {
+        throw in.error(positions.get(scope + field.getName()), "option json_name is not allowed on extension fields");
+      }
       extensions.accept(field.setExtendee(extendee));
     }
     if (!any) {

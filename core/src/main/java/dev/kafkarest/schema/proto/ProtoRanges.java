@@ -50,10 +50,7 @@ final class ProtoRanges {
           throw in.error(at, "reserved names must be identifiers in editions, not string literals");
         }
         String name = ProtoTokenizer.utf8(in.string());
-        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-          throw in.error(at, "reserved name " + ProtoTokens.quote(name) + " is not a valid identifier");
-        }
-        names.accept(name);
+        names.accept(name); // protoc only warns when it is not an identifier
       }
     } while (in.tryConsume(","));
     in.expect(";");
