@@ -472,9 +472,6 @@ public final class ProtoParser {
       }
       any = true;
       FieldDescriptorProto.Builder field = field(scope, nestedTypes, null, false);
-      if (field.getProto3Optional()) {
-        field.clearProto3Optional(); // protoc: "optional" on a proto3 extension is the plain label
-      }
       positions.put("extend:" + scope + field.getName(), at);
       if (field.hasJsonName()) {
         throw in.error(positions.get(scope + field.getName()), "option json_name is not allowed on extension fields");

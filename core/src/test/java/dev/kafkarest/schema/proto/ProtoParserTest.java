@@ -104,6 +104,15 @@ class ProtoParserTest {
   }
 
   @Test
+  void anErrorInAnImportedSchemaNamesThatSchema() {
+    String common = "syntax = \"proto3\";\npackage common;\nmessage Money {\n  int64 cents = 1 [packed = true];\n}";
+    ProtoParseException e = assertThrows(ProtoParseException.class, () -> ProtoFiles.build(
+        "syntax = \"proto3\"; import \"money.proto\"; message P { common.Money m = 1; }",
+        Map.of("money.proto", common)));
+    assertTrue(e.getMessage().startsWith("money.proto:4:"), e.getMessage());
+  }
+
+  @Test
   void deepNestingIsRefusedNotAStackOverflow() {
     String deep = "message A { ".repeat(5000) + "}".repeat(5000);
     ProtoParseException e = assertThrows(ProtoParseException.class, () -> ProtoFiles.build(deep, Map.of()));

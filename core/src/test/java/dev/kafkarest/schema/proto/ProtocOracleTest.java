@@ -128,6 +128,7 @@ class ProtocOracleTest {
       expected.put(f.getName(), normalize(f));
     }
     ProtoFiles ours = new ProtoFiles(name -> read(roots, name));
+    long started = System.nanoTime();
     int same = 0;
     List<String> differing = new ArrayList<>();
     List<String> refused = new ArrayList<>();
@@ -145,8 +146,8 @@ class ProtocOracleTest {
         differing.add(file + ":\n" + firstDifference(expected.get(file), actual));
       }
     }
-    System.out.printf("[oracle] %s: %d files, parsed-identical %d, differing %d, refused %d%n", corpus,
-        files.size(), same, differing.size(), refused.size());
+    System.out.printf("[oracle] %s: %d files, parsed-identical %d, differing %d, refused %d (parsed in %d ms)%n",
+        corpus, files.size(), same, differing.size(), refused.size(), (System.nanoTime() - started) / 1_000_000);
     differing.forEach(d -> System.out.println("[oracle] differs " + d));
     refused.forEach(d -> System.out.println("[oracle] refused " + d));
     assertTrue(files.size() > 0, corpus + " is empty");
