@@ -50,7 +50,19 @@ final class ProtoChecks {
     while (!todo.isEmpty()) {
       com.google.protobuf.Descriptors.Descriptor m = todo.pop();
       m.getExtensions().forEach(checks::messageSetExtension);
+      m.getFields().forEach(checks::mapEnumStartsAtZero);
       todo.addAll(m.getNestedTypes());
+    }
+  }
+
+  /** A map's enum values must start at zero: an absent value reads as the first one. */
+  private void mapEnumStartsAtZero(com.google.protobuf.Descriptors.FieldDescriptor f) {
+    if (f.isMapField()) {
+      com.google.protobuf.Descriptors.FieldDescriptor value = f.getMessageType().findFieldByName("value");
+      if (value.getJavaType() == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.ENUM
+          && value.getEnumType().getValues().get(0).getNumber() != 0) {
+        throw error("type:" + f.getFullName(), "enum value in map must define 0 as the first value");
+      }
     }
   }
 

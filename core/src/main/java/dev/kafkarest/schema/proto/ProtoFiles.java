@@ -115,13 +115,15 @@ public final class ProtoFiles {
     }
     ProtoSymbols symbols = ProtoLinker.resolve(proto, parsed.positions(), withOptionDeps, hidden);
     Map<String, FieldDescriptor> extensions = extensionsOf(withOptionDeps);
-    ProtoOptions firstPass = new ProtoOptions(symbols, extensions, name, false);
+    List<FileDescriptor> visibleFiles = allFiles(withOptionDeps);
+    ProtoOptions firstPass = new ProtoOptions(symbols, extensions, visibleFiles, name, false);
     ProtoOptionsWalk.interpret(proto, firstPass);
     FileDescriptor[] depArray = deps.toArray(new FileDescriptor[0]);
     FileDescriptor descriptor = link(proto.build(), depArray, parsed.positions());
     if (firstPass.waiting > 0) {
       addExtensions(descriptor, extensions);
-      ProtoOptionsWalk.interpret(proto, new ProtoOptions(symbols, extensions, name, true));
+      visibleFiles.add(descriptor);
+      ProtoOptionsWalk.interpret(proto, new ProtoOptions(symbols, extensions, visibleFiles, name, true));
       descriptor = link(proto.build(), depArray, parsed.positions());
     }
     ProtoChecks.check(proto.build(), descriptor, parsed.positions());
@@ -149,16 +151,21 @@ public final class ProtoFiles {
   /** Every extension in {@code files} and everything they import, by full name. */
   private static Map<String, FieldDescriptor> extensionsOf(List<FileDescriptor> files) {
     Map<String, FieldDescriptor> out = new HashMap<>();
-    Set<FileDescriptor> seen = new HashSet<>();
+    allFiles(files).forEach(f -> addExtensions(f, out));
+    return out;
+  }
+
+  /** {@code files} and everything they import. */
+  private static List<FileDescriptor> allFiles(List<FileDescriptor> files) {
+    Set<FileDescriptor> seen = new java.util.LinkedHashSet<>();
     Deque<FileDescriptor> todo = new ArrayDeque<>(files);
     while (!todo.isEmpty()) {
       FileDescriptor f = todo.pop();
       if (seen.add(f)) {
-        addExtensions(f, out);
         todo.addAll(f.getDependencies());
       }
     }
-    return out;
+    return new ArrayList<>(seen);
   }
 
   private static void addExtensions(FileDescriptor f, Map<String, FieldDescriptor> out) {

@@ -9,7 +9,9 @@ import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.ExtensionRegistry;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.TextFormat;
+import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.UnknownFieldSet;
 import dev.kafkarest.schema.proto.ProtoSymbols.Kind;
 import dev.kafkarest.schema.proto.ProtoTokenizer.Token;
@@ -35,13 +37,19 @@ final class ProtoOptions {
   private final ProtoSymbols symbols;
   private final Map<String, FieldDescriptor> extensions;
   private final ExtensionRegistry registry;
+  /** Aggregates may hold an Any of any type the file can see. */
+  private final TextFormat.Parser textFormat;
   private final String fileName;
   /** False in the first pass, when this file's own extensions are not built yet: options naming them wait. */
   private final boolean final_;
   /** How many options wait for the second pass. */
   int waiting;
 
-  ProtoOptions(ProtoSymbols symbols, Map<String, FieldDescriptor> extensions, String fileName, boolean isFinal) {
+  ProtoOptions(ProtoSymbols symbols, Map<String, FieldDescriptor> extensions, List<FileDescriptor> files,
+      String fileName, boolean isFinal) {
+    TypeRegistry.Builder types = TypeRegistry.newBuilder();
+    files.forEach(f -> types.add(f.getMessageTypes()));
+    this.textFormat = TextFormat.Parser.newBuilder().setTypeRegistry(types.build()).build();
     this.symbols = symbols;
     this.extensions = extensions;
     this.fileName = fileName;
@@ -53,6 +61,13 @@ final class ProtoOptions {
       } else {
         registry.add(ext);
       }
+    }
+  }
+
+  /** An aggregate the first pass cannot read yet. */
+  private static final class NotYet extends RuntimeException {
+    NotYet() {
+      super(null, null, false, false);
     }
   }
 
@@ -165,7 +180,12 @@ final class ProtoOptions {
     if (!leaf.isRepeated() && !set.add(key)) {
       throw error(option, "option \"" + written + "\" was already set");
     }
-    Object value = value(option, leaf, written.toString());
+    Object value;
+    try {
+      value = value(option, leaf, written.toString());
+    } catch (NotYet e) {
+      return false;
+    }
     for (int i = 0; i < path.size(); i++) {
       if (path.get(i).getOptions().getRetention()
           == com.google.protobuf.DescriptorProtos.FieldOptions.OptionRetention.RETENTION_SOURCE) {
@@ -204,8 +224,11 @@ final class ProtoOptions {
         }
         DynamicMessage.Builder message = DynamicMessage.newBuilder(field.getMessageType());
         try {
-          TextFormat.getParser().merge(o.getAggregateValue(), registry, message);
+          textFormat.merge(o.getAggregateValue(), registry, message);
         } catch (TextFormat.ParseException e) {
+          if (!final_) {
+            throw new NotYet(); // it may name this file's own extensions or types: the second pass has them
+          }
           throw error(o, "error while parsing option value for \"" + name + "\": " + e.getMessage());
         }
         return message.build();

@@ -294,7 +294,7 @@ public final class ProtoParser {
     Token start = in.peek();
     FieldDescriptorProto.Builder field = FieldDescriptorProto.newBuilder();
     boolean hasLabel = false;
-    if (in.peekKind() == Kind.IDENT && !in.peekIs(1, ".") && !in.peekIs(1, "=")) {
+    if (in.peekKind() == Kind.IDENT) { // labels are keywords, as for protoc
       Label label = switch (start.text()) {
         case "optional" -> Label.LABEL_OPTIONAL;
         case "required" -> Label.LABEL_REQUIRED;
