@@ -61,7 +61,7 @@ final class ProtoChecks {
       com.google.protobuf.Descriptors.FieldDescriptor value = f.getMessageType().findFieldByName("value");
       if (value.getJavaType() == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.ENUM
           && value.getEnumType().getValues().get(0).getNumber() != 0) {
-        throw error("type:" + f.getFullName(), "enum value in map must define 0 as the first value");
+        throw error(f.getFullName(), "enum value in map must define 0 as the first value");
       }
     }
   }

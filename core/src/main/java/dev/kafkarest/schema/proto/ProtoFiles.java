@@ -100,6 +100,11 @@ public final class ProtoFiles {
     FileDescriptorProto.Builder proto = parsed.proto().toBuilder();
     List<FileDescriptor> deps = new ArrayList<>();
     for (String dependency : proto.getDependencyList()) {
+      if (sources.apply(dependency) == null && !WELL_KNOWN.containsKey(dependency)) {
+        ProtoTokenizer.Token at = parsed.positions().get("import:" + dependency);
+        throw new ProtoParseException("import \"" + shorten(dependency) + "\" is neither a schema reference nor a "
+            + "well-known type", name, at.line(), at.column());
+      }
       deps.add(file(dependency, name));
     }
     List<FileDescriptor> withOptionDeps = new ArrayList<>(deps);

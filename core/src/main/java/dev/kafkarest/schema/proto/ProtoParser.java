@@ -16,6 +16,7 @@ import dev.kafkarest.schema.proto.ProtoTokenizer.Kind;
 import dev.kafkarest.schema.proto.ProtoTokenizer.Token;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -140,11 +141,18 @@ public final class ProtoParser {
           } else if (in.tryConsume("weak")) {
             file.addWeakDependency(file.getDependencyCount());
           }
-          file.addDependency(ProtoTokenizer.utf8(in.string()));
+          Token at = in.peek();
+          String dependency = ProtoTokenizer.utf8(in.string());
+          positions.put("import:" + dependency, at);
+          file.addDependency(dependency);
           in.expect(";");
         }
         case "option" -> {
+          Token at = in.peek();
           options.option(o -> file.getOptionsBuilder().addUninterpretedOption(o));
+          if (editions() && isRequiredByDefault(file)) {
+            throw in.error(at, "required presence can't be specified by default");
+          }
           in.expect(";");
         }
         case "message" -> file.addMessageType(message(packagePrefix));
@@ -253,6 +261,14 @@ public final class ProtoParser {
       }
     }
     syntheticOneofs(message);
+  }
+
+  /** {@code option features.field_presence = LEGACY_REQUIRED;} just read at file level. */
+  private static boolean isRequiredByDefault(FileDescriptorProto.Builder file) {
+    List<UninterpretedOption> options = file.getOptions().getUninterpretedOptionList();
+    UninterpretedOption o = options.get(options.size() - 1);
+    return o.getNameCount() == 2 && o.getName(0).getNamePart().equals("features")
+        && o.getName(1).getNamePart().equals("field_presence") && o.getIdentifierValue().equals("LEGACY_REQUIRED");
   }
 
   /** As protoc decides it before options are interpreted: {@code option message_set_wire_format = true;}. */

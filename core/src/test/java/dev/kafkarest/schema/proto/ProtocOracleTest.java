@@ -99,7 +99,7 @@ class ProtocOracleTest {
       if (r.ok() || ours == null) {
         wrong.add(file + ": protoc " + (r.ok() ? "accepted" : "refused") + ", parser "
             + (ours == null ? "accepted" : "refused"));
-      } else if (!ours.matches("(?s)[\\w/.-]+\\.proto:(\\d+:\\d+:)? .*")
+      } else if (!ours.matches("(?s)[\\w/.-]+\\.proto:\\d+:\\d+: .*")
           || file.startsWith("imports_") != !ours.startsWith(file + ":")) {
         wrong.add(file + ": the parser's message does not name the file (and line) with the error: " + ours);
       }
