@@ -4,6 +4,7 @@ import static dev.kafkarest.schema.SchemaTestKit.concat;
 import static dev.kafkarest.schema.SchemaTestKit.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.Descriptors.Descriptor;
@@ -146,6 +147,24 @@ class ProtobufSchemasEndToEndTest {
   void proto2Groups() throws Exception {
     roundTrip("pb-groups", GROUPS, Map.of(),
         "{\"header\":{\"id\":\"H1\",\"codes\":[1,2,300]},\"line\":[{\"sku\":\"a\",\"qty\":2},{\"sku\":\"b\"}]}");
+  }
+
+  @Test
+  void missingRequiredFieldsAreA400() {
+    String topic = SchemaTestKit.newTopic("pb-required");
+    int id = proxy.registry().register(topic + "-value", "PROTOBUF", EXTENSIONS);
+    for (String value : List.of("{\"payload\":{}}", "{\"id\":\"x\",\"payload\":{}}")) {
+      DirectCalls.Reply reply = calls.post("/topics/" + topic, PROTOBUF,
+          "{\"value_schema_id\":" + id + ",\"records\":[{\"value\":" + value + "}]}");
+      if (value.contains("\"id\"")) {
+        assertEquals(200, reply.status(), reply.body());
+      } else {
+        // Event.id is required: a message without it cannot be written.
+        assertEquals(400, reply.status(), reply.body());
+        assertTrue(reply.body().contains("required fields are missing: id"), reply.body());
+        SchemaTestKit.assertSafeError(reply);
+      }
+    }
   }
 
   @Test
