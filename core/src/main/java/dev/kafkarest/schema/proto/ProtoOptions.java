@@ -36,9 +36,10 @@ final class ProtoOptions {
 
   private final ProtoSymbols symbols;
   private final Map<String, FieldDescriptor> extensions;
-  private final ExtensionRegistry registry;
+  private final List<FileDescriptor> files;
+  private ExtensionRegistry registry;
   /** Aggregates may hold an Any of any type the file can see. */
-  private final TextFormat.Parser textFormat;
+  private TextFormat.Parser textFormat;
   private final String fileName;
   /** False in the first pass, when this file's own extensions are not built yet: options naming them wait. */
   private final boolean final_;
@@ -47,21 +48,35 @@ final class ProtoOptions {
 
   ProtoOptions(ProtoSymbols symbols, Map<String, FieldDescriptor> extensions, List<FileDescriptor> files,
       String fileName, boolean isFinal) {
-    TypeRegistry.Builder types = TypeRegistry.newBuilder();
-    files.forEach(f -> types.add(f.getMessageTypes()));
-    this.textFormat = TextFormat.Parser.newBuilder().setTypeRegistry(types.build()).build();
     this.symbols = symbols;
     this.extensions = extensions;
+    this.files = files;
     this.fileName = fileName;
     this.final_ = isFinal;
-    this.registry = ExtensionRegistry.newInstance();
-    for (FieldDescriptor ext : extensions.values()) {
-      if (ext.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-        registry.add(ext, DynamicMessage.getDefaultInstance(ext.getMessageType()));
-      } else {
-        registry.add(ext);
+  }
+
+  /** Built on first use: most files have few options, many none. */
+  private ExtensionRegistry registry() {
+    if (registry == null) {
+      registry = ExtensionRegistry.newInstance();
+      for (FieldDescriptor ext : extensions.values()) {
+        if (ext.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+          registry.add(ext, DynamicMessage.getDefaultInstance(ext.getMessageType()));
+        } else {
+          registry.add(ext);
+        }
       }
     }
+    return registry;
+  }
+
+  private TextFormat.Parser textFormat() {
+    if (textFormat == null) {
+      TypeRegistry.Builder types = TypeRegistry.newBuilder();
+      files.forEach(f -> types.add(f.getMessageTypes()));
+      textFormat = TextFormat.Parser.newBuilder().setTypeRegistry(types.build()).build();
+    }
+    return textFormat;
   }
 
   /** An aggregate the first pass cannot read yet. */
@@ -107,7 +122,7 @@ final class ProtoOptions {
       ByteString all = ByteString.EMPTY;
       for (Map.Entry<Descriptor, ByteString> piece : pieces.entrySet()) {
         // Parsed with the extensions known, pieces for the same message-typed option merge into one.
-        all = all.concat(DynamicMessage.parseFrom(piece.getKey(), piece.getValue(), registry).toByteString());
+        all = all.concat(DynamicMessage.parseFrom(piece.getKey(), piece.getValue(), registry()).toByteString());
       }
       Message.Builder out = options.newBuilderForType().mergeFrom(all);
       this.waiting += waiting.size();
@@ -224,7 +239,7 @@ final class ProtoOptions {
         }
         DynamicMessage.Builder message = DynamicMessage.newBuilder(field.getMessageType());
         try {
-          textFormat.merge(o.getAggregateValue(), registry, message);
+          textFormat().merge(o.getAggregateValue(), registry(), message);
         } catch (TextFormat.ParseException e) {
           if (!final_) {
             throw new NotYet(); // it may name this file's own extensions or types: the second pass has them
