@@ -71,6 +71,11 @@ class ProtocOracleTest {
   }
 
   @Test
+  void protovalidateRules() throws Exception {
+    compare("protovalidate", extract("protovalidate.jar"), List.of(jarRoot));
+  }
+
+  @Test
   void edgeCases() throws Exception {
     Path root = EDGE.resolve("valid");
     List<String> files;
