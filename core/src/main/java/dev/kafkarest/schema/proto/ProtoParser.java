@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * ({@link ProtoLinker} resolves them).
  * Where it is cheaper to check a rule here than later (labels, proto3's rules), it is checked here.
  */
-public final class ProtoParser {
+final class ProtoParser {
   private static final Map<String, Type> SCALARS = Map.ofEntries(
       Map.entry("double", Type.TYPE_DOUBLE), Map.entry("float", Type.TYPE_FLOAT),
       Map.entry("int32", Type.TYPE_INT32), Map.entry("int64", Type.TYPE_INT64),
@@ -65,11 +65,10 @@ public final class ProtoParser {
   record Parsed(FileDescriptorProto proto, Map<String, Token> positions) {
   }
 
-  /** Parses one {@code .proto} file; {@code fileName} is how other files import it. */
-  public static FileDescriptorProto parse(String text, String fileName) {
-    return parseWithPositions(text, fileName).proto();
-  }
-
+  /**
+   * Parses one {@code .proto} file; {@code fileName} is how other files import it. Names and options are left
+   * for {@link ProtoFiles} to resolve.
+   */
   static Parsed parseWithPositions(String text, String fileName) {
     ProtoParser parser = new ProtoParser(text, fileName);
     return new Parsed(parser.file(fileName), parser.positions);
