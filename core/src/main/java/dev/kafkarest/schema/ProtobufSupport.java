@@ -113,6 +113,11 @@ public final class ProtobufSupport implements SchemaSupport<ProtobufSupport.Prot
     } catch (IOException | RuntimeException e) {
       throw Errors.badRequest("Conversion of JSON to Protobuf failed: the data does not match the schema.");
     }
+    if (!message.isInitialized()) {
+      // proto2 required fields (and editions' LEGACY_REQUIRED) left out: the message cannot be written.
+      throw Errors.badRequest("Conversion of JSON to Protobuf failed: required fields are missing: "
+          + InvalidSchemaException.bound(String.join(", ", message.findInitializationErrors())));
+    }
     byte[] body = message.build().toByteArray();
     byte[] out = new byte[FIRST_MESSAGE.length + body.length];
     System.arraycopy(FIRST_MESSAGE, 0, out, 0, FIRST_MESSAGE.length);

@@ -35,7 +35,7 @@ class ProtoParserTest {
         reserved "legacy";
         message Line {
           string sku = 1;
-          repeated uint32 quantity = 2 [packed = true, (my.custom).opt = { a: 1 }];
+          repeated uint32 quantity = 2 [packed = true];
           Kind kind = 3;
           enum Kind { KIND_UNSPECIFIED = 0; BOOK = 1; }
         }
@@ -44,6 +44,7 @@ class ProtoParserTest {
           STATUS_UNSPECIFIED = 0;
           PLACED = 1;
           SENT = 2 [deprecated = true];
+          SHIPPED = 2;
         }
       }
       service Shop { rpc Place (Order) returns (Order) { option idempotency_level = IDEMPOTENT; } }
@@ -66,7 +67,7 @@ class ProtoParserTest {
     assertEquals("google.protobuf.Timestamp", order.findFieldByName("placed_at").getMessageType().getFullName());
     Descriptor line = order.findNestedTypeByName("Line");
     assertEquals(FieldDescriptor.Type.ENUM, line.findFieldByName("kind").getType());
-    assertEquals(3, order.findEnumTypeByName("Status").getValues().size());
+    assertEquals(4, order.findEnumTypeByName("Status").getValues().size());
   }
 
   @Test
@@ -94,12 +95,21 @@ class ProtoParserTest {
   void badTextIsRefusedWithTheLine() {
     ProtoParseException e = assertThrows(ProtoParseException.class,
         () -> ProtoFiles.build("syntax = \"proto3\";\nmessage A {\n  string s = ;\n}", Map.of()));
-    assertTrue(e.getMessage().startsWith("line 3:"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("kafka-rest-schema.proto:3:14:"), e.getMessage());
     assertThrows(ProtoParseException.class, () -> ProtoFiles.build("message A { string s = 1; ", Map.of()));
     assertThrows(ProtoParseException.class, () -> ProtoFiles.build("message A { \"unterminated }", Map.of()));
-    assertThrows(ProtoParseException.class, () -> ProtoFiles.build("edition = \"2023\";", Map.of()));
+    assertThrows(ProtoParseException.class, () -> ProtoFiles.build("edition = \"1999\";", Map.of()));
     assertThrows(ProtoParseException.class,
-        () -> ProtoFiles.build("message A { optional group G = 1 { } }", Map.of()));
+        () -> ProtoFiles.build("syntax = \"proto3\"; message A { group G = 1 { } }", Map.of()));
+  }
+
+  @Test
+  void anErrorInAnImportedSchemaNamesThatSchema() {
+    String common = "syntax = \"proto3\";\npackage common;\nmessage Money {\n  int64 cents = 1 [packed = true];\n}";
+    ProtoParseException e = assertThrows(ProtoParseException.class, () -> ProtoFiles.build(
+        "syntax = \"proto3\"; import \"money.proto\"; message P { common.Money m = 1; }",
+        Map.of("money.proto", common)));
+    assertTrue(e.getMessage().startsWith("money.proto:4:"), e.getMessage());
   }
 
   @Test
@@ -111,17 +121,18 @@ class ProtoParserTest {
 
   @Test
   void unknownTypesAndMissingImportsAreRefused() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(ProtoParseException.class,
         () -> ProtoFiles.build("syntax = \"proto3\"; message A { Missing m = 1; }", Map.of()));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(ProtoParseException.class,
         () -> ProtoFiles.build("syntax = \"proto3\"; import \"nowhere.proto\"; message A {}", Map.of()));
-    assertThrows(IllegalArgumentException.class,
-        () -> ProtoFiles.build("syntax = \"proto3\"; message A { string a = 1; string b = 1; }", Map.of()));
+    ProtoParseException duplicate = assertThrows(ProtoParseException.class,
+        () -> ProtoFiles.build("syntax = \"proto3\";\nmessage A { string a = 1; string b = 1; }", Map.of()));
+    assertTrue(duplicate.getMessage().startsWith("kafka-rest-schema.proto:2:34: "), duplicate.getMessage());
   }
 
   @Test
   void mapEntryNamesFollowProtoc() {
-    assertEquals("MyMapField", ProtoParser.camelCase("my_map_field"));
-    assertEquals("Tags", ProtoParser.camelCase("tags"));
+    assertEquals("MyMapFieldEntry", ProtoParser.mapEntryName("my_map_field"));
+    assertEquals("TagsEntry", ProtoParser.mapEntryName("tags"));
   }
 }
