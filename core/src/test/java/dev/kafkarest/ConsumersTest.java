@@ -11,12 +11,12 @@ import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.kafka.KafkaClients;
 import dev.kafkarest.testing.DirectCalls;
 import dev.kafkarest.testing.DirectCalls.Reply;
+import dev.kafkarest.testing.MovableClock;
 import dev.kafkarest.testing.SharedKafka;
 import dev.kafkarest.testing.Topics;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -25,7 +25,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -521,38 +520,22 @@ class ConsumersTest {
 
   @Test
   void idleInstancesExpireOnTheInjectedClock() throws Exception {
-    AtomicLong now = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
-    Clock clock = new Clock() {
-      @Override
-      public ZoneOffset getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return Instant.ofEpochMilli(now.get());
-      }
-    };
+    MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
     try (KafkaRest timed = KafkaRest.builder(config().consumerInstanceTimeoutMs(60_000).build()).clock(clock).build()) {
       DirectCalls c = new DirectCalls(timed);
       String path = instancePath("g", create(c, "g", "{}"));
-      now.addAndGet(59_000);
+      clock.advance(Duration.ofMillis(59_000));
       assertEquals(200, c.get(path + "/assignments").status(), "used within the timeout: still there");
-      now.addAndGet(59_000);
+      clock.advance(Duration.ofMillis(59_000));
       Thread.sleep(1500);
       assertEquals(200, c.get(path + "/assignments").status(), "each call resets the idle timer");
-      now.addAndGet(61_000);
+      clock.advance(Duration.ofMillis(61_000));
       long deadline = System.currentTimeMillis() + 5000;
       Reply r = c.get(path + "/assignments");
       while (r.status() == 200 && System.currentTimeMillis() < deadline) {
         Thread.sleep(100);
         r = c.get(path + "/assignments");
-        now.addAndGet(61_000);
+        clock.advance(Duration.ofMillis(61_000));
       }
       assertEquals(404, r.status());
       assertEquals(40403, r.json().get("error_code").asInt());

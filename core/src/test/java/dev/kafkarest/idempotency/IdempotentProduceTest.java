@@ -17,13 +17,12 @@ import dev.kafkarest.http.Headers;
 import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.idempotency.KeyedCalls.Answer;
 import dev.kafkarest.kafka.KafkaClients;
+import dev.kafkarest.testing.MovableClock;
 import dev.kafkarest.testing.SharedKafka;
 import dev.kafkarest.testing.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -359,30 +358,6 @@ class IdempotentProduceTest {
           .get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError(e);
-    }
-  }
-
-  /** A clock tests move forward. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.now();
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.StreamingBody;
 import dev.kafkarest.testing.DirectCalls;
 import dev.kafkarest.testing.DirectCalls.Reply;
+import dev.kafkarest.testing.MovableClock;
 import dev.kafkarest.testing.SharedKafka;
 import dev.kafkarest.testing.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -28,9 +29,6 @@ import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -45,31 +43,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class MicrometerMetricsTest {
   private static final String TOPIC_ROUTE = "/topics/{topic}";
   private static final String INSTANCE = "/consumers/{group}/instances/{name}";
-
-  /** A clock the test moves, to expire an idle consumer instance without waiting. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.now();
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-  }
-
   private static KafkaRestConfig config() {
     return KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
         .set(KafkaRestConfig.REQUEST_MAX_BYTES, "4000")

@@ -9,15 +9,14 @@ import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.http.Json;
 import dev.kafkarest.testing.DirectCalls;
 import dev.kafkarest.testing.DirectCalls.Reply;
+import dev.kafkarest.testing.MovableClock;
 import dev.kafkarest.testing.SharedKafka;
 import dev.kafkarest.testing.Topics;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,7 @@ class V3ProduceRateLimitTest {
   private static final String EXCEEDED =
       "Request rate limit exceeded: The rate limit of requests per second has been exceeded.";
 
-  private final AtomicLong millis = new AtomicLong(1_000_000);
+  private final MovableClock clock = new MovableClock(Instant.ofEpochMilli(1_000_000));
   private KafkaRest rest;
 
   @AfterEach
@@ -48,7 +47,7 @@ class V3ProduceRateLimitTest {
     for (int i = 0; i < settings.length; i += 2) {
       config.set(settings[i], settings[i + 1]);
     }
-    rest = KafkaRest.builder(config.build()).clock(new TestClock(millis)).build();
+    rest = KafkaRest.builder(config.build()).clock(clock).build();
     return new DirectCalls(rest);
   }
 
@@ -80,7 +79,7 @@ class V3ProduceRateLimitTest {
       assertEquals(429, answers.get(i).get("error_code").asInt(), answers.get(i)::toString);
       assertEquals(EXCEEDED, answers.get(i).get("message").asText());
     }
-    millis.addAndGet(1000); // a second later the bucket is full again
+    clock.advance(Duration.ofSeconds(1)); // a second later the bucket is full again
     JsonNode later = lines(calls.post(path, "application/json", record("f"))).get(0);
     assertEquals(200, later.get("error_code").asInt(), later::toString);
     assertEquals(3, later.get("offset").asLong(), "the refused records took no offsets");
@@ -135,29 +134,5 @@ class V3ProduceRateLimitTest {
     List<Integer> codes = new ArrayList<>();
     answers.forEach(a -> codes.add(a.get("error_code").asInt()));
     return codes;
-  }
-
-  /** Wall time that moves only when the test says so. */
-  private static final class TestClock extends Clock {
-    private final AtomicLong millis;
-
-    TestClock(AtomicLong millis) {
-      this.millis = millis;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
   }
 }
