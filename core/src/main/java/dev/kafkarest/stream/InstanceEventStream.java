@@ -12,10 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code GET /consumers/{g}/instances/{i}/records} as Server-Sent Events: the instance's own reads, one after the
@@ -27,17 +25,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class InstanceEventStream implements StreamingBody {
   private final EventStreams owner;
-  private final EventStreams.Slot slot;
   private final ConsumerRegistry registry;
   private final ConsumerInstance instance;
   private final long readTimeoutMs;
   private final long maxBytes;
-  private final AtomicBoolean started = new AtomicBoolean();
+  private final StreamRun run;
 
   public InstanceEventStream(EventStreams owner, EventStreams.Slot slot, ConsumerRegistry registry,
                              ConsumerInstance instance, long readTimeoutMs, long maxBytes) {
     this.owner = owner;
-    this.slot = slot;
+    this.run = new StreamRun(owner, slot);
     this.registry = registry;
     this.instance = instance;
     this.readTimeoutMs = readTimeoutMs;
@@ -46,27 +43,12 @@ public final class InstanceEventStream implements StreamingBody {
 
   @Override
   public void dispatch(Runnable writer) {
-    Runnable owned = () -> {
-      try {
-        writer.run();
-      } finally {
-        if (started.compareAndSet(false, true)) {
-          slot.release();
-        }
-      }
-    };
-    try {
-      owner.threads().execute(owned);
-    } catch (RejectedExecutionException e) {
-      started.set(true);
-      slot.release();
-      writer.run();
-    }
+    run.dispatch(writer);
   }
 
   @Override
   public void writeTo(OutputStream out) throws IOException {
-    if (!started.compareAndSet(false, true)) {
+    if (!run.begin()) {
       return;
     }
     try {
@@ -77,7 +59,7 @@ public final class InstanceEventStream implements StreamingBody {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      slot.release();
+      run.end();
     }
   }
 

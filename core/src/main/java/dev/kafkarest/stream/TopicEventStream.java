@@ -9,9 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,12 +31,11 @@ public final class TopicEventStream implements StreamingBody {
   private static final Logger log = LoggerFactory.getLogger(TopicEventStream.class);
 
   private final EventStreams owner;
-  private final EventStreams.Slot slot;
   private final Supplier<Consumer<byte[], byte[]>> consumers;
   private final RecordFormat format;
   private final String topic;
   private final Map<Integer, Long> startAt;
-  private final AtomicBoolean started = new AtomicBoolean();
+  private final StreamRun run;
 
   /**
    * @param startAt every partition the stream reads, with the offset it starts at: resolved before the stream's
@@ -47,7 +44,7 @@ public final class TopicEventStream implements StreamingBody {
   public TopicEventStream(EventStreams owner, EventStreams.Slot slot, Supplier<Consumer<byte[], byte[]>> consumers,
                           RecordFormat format, String topic, Map<Integer, Long> startAt) {
     this.owner = owner;
-    this.slot = slot;
+    this.run = new StreamRun(owner, slot);
     this.consumers = consumers;
     this.format = format;
     this.topic = topic;
@@ -56,27 +53,12 @@ public final class TopicEventStream implements StreamingBody {
 
   @Override
   public void dispatch(Runnable writer) {
-    Runnable owned = () -> {
-      try {
-        writer.run();
-      } finally {
-        if (started.compareAndSet(false, true)) {
-          slot.release(); // the binding never wrote the body (the client left before): nothing was opened
-        }
-      }
-    };
-    try {
-      owner.threads().execute(owned);
-    } catch (RejectedExecutionException e) {
-      started.set(true); // the proxy is closing: the answer ends at once, without a consumer
-      slot.release();
-      writer.run();
-    }
+    run.dispatch(writer);
   }
 
   @Override
   public void writeTo(OutputStream out) throws IOException {
-    if (!started.compareAndSet(false, true)) {
+    if (!run.begin()) {
       return;
     }
     try {
@@ -101,7 +83,7 @@ public final class TopicEventStream implements StreamingBody {
     } catch (InterruptException | WakeupException e) {
       log.debug("Event stream of {} ended by the proxy closing", topic);
     } finally {
-      slot.release();
+      run.end();
     }
   }
 
