@@ -5,6 +5,7 @@ import dev.kafkarest.consumer.ConsumedRecord;
 import dev.kafkarest.error.ExceptionMapper;
 import dev.kafkarest.error.RestException;
 import dev.kafkarest.format.DecodedValue;
+import dev.kafkarest.format.HeadersJson;
 import dev.kafkarest.format.RecordFormat;
 import dev.kafkarest.http.Json;
 import java.io.BufferedOutputStream;
@@ -13,8 +14,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 
 /**
  * Writes Server-Sent Events: one event per record ({@code id}, then {@code data} with the record as one line of
@@ -83,7 +82,7 @@ final class EventWriter {
       write(g, r.key());
       g.writeFieldName("value");
       write(g, r.value());
-      writeHeaders(g, r.headers());
+      HeadersJson.write(g, r.headers());
       g.writeEndObject();
     }
     event(id, null);
@@ -134,25 +133,8 @@ final class EventWriter {
     write(g, key);
     g.writeFieldName("value");
     write(g, value);
-    writeHeaders(g, r.headers());
+    HeadersJson.write(g, r.headers());
     g.writeEndObject();
-  }
-
-  /** Headers as a list of {@code name} and base64 {@code value} (null for a null value); repeated names kept. */
-  static void writeHeaders(JsonGenerator g, Headers headers) throws IOException {
-    g.writeArrayFieldStart("headers");
-    for (Header h : headers) {
-      g.writeStartObject();
-      g.writeStringField("name", h.key());
-      if (h.value() == null) {
-        g.writeNullField("value");
-      } else {
-        g.writeFieldName("value");
-        g.writeBinary(h.value());
-      }
-      g.writeEndObject();
-    }
-    g.writeEndArray();
   }
 
   private static void write(JsonGenerator g, DecodedValue value) throws IOException {

@@ -9,6 +9,7 @@ import dev.kafkarest.endpoint.JsonBody;
 import dev.kafkarest.error.Errors;
 import dev.kafkarest.error.ExceptionMapper;
 import dev.kafkarest.format.EmbeddedFormat;
+import dev.kafkarest.format.HeadersJson;
 import dev.kafkarest.http.Json;
 import dev.kafkarest.http.MediaTypes;
 import dev.kafkarest.http.PathParams;
@@ -421,19 +422,7 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
   private static void writeMetadata(JsonGenerator g, ConsumedRecord r) throws IOException {
     g.writeNumberField("timestamp", r.timestamp());
     g.writeStringField("timestamp_type", r.timestampType());
-    g.writeArrayFieldStart("headers");
-    for (org.apache.kafka.common.header.Header h : r.headers()) {
-      g.writeStartObject();
-      g.writeStringField("name", h.key());
-      if (h.value() == null) {
-        g.writeNullField("value");
-      } else {
-        g.writeFieldName("value");
-        g.writeBinary(h.value());
-      }
-      g.writeEndObject();
-    }
-    g.writeEndArray();
+    HeadersJson.write(g, r.headers());
   }
 
   private static RestResponse noContent() {
