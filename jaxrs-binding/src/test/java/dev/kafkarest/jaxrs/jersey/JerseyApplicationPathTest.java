@@ -39,9 +39,4 @@ class JerseyApplicationPathTest extends ProxyContract {
   protected void unmount() throws Exception {
     jetty.close();
   }
-
-  @Override
-  protected boolean sendsAnswersWhileTheBodyIsOpen() {
-    return false; // Jetty 12.1: see ProxyContract
-  }
 }

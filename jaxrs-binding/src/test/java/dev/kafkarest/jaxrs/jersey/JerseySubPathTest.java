@@ -40,9 +40,4 @@ class JerseySubPathTest extends ProxyContract {
   void hostResourcesAndHost404sAreUntouched() {
     HostCoexistence.assertHostKeepsItsPaths(jetty.uri("/api"));
   }
-
-  @Override
-  protected boolean sendsAnswersWhileTheBodyIsOpen() {
-    return false; // Jetty 12.1: see ProxyContract
-  }
 }
