@@ -39,4 +39,9 @@ class JerseyApplicationPathTest extends ProxyContract {
   protected void unmount() throws Exception {
     jetty.close();
   }
+
+  @Override
+  protected boolean sendsAnswersWhileTheBodyIsOpen() {
+    return false; // this host keeps Jersey's default contentLength.buffer (8 KiB), which holds the answers back
+  }
 }
