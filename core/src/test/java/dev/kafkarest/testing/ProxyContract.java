@@ -429,9 +429,10 @@ public abstract class ProxyContract {
 
   /**
    * Whether the container sends a stream's answer lines while the proxy is blocked reading more of the request
-   * body. Jetty 12.1 holds back every line after the first until more body arrives (a known limit, see the
-   * README), so the Jetty hosts say no and the test that needs it is skipped there, not passed. (Jersey also
-   * buffers answers up to its {@code jersey.config.server.contentLength.buffer}; the Jersey hosts set it to 0.)
+   * body; a host that cannot says no, and the tests that need it are skipped there, not passed. Every host here
+   * does (Jetty sends the CRLF that ends a chunk with the next chunk's head, which {@link StreamingSocket} allows
+   * for). Jersey buffers answers up to its {@code jersey.config.server.contentLength.buffer}; the Jersey hosts
+   * set it to 0.
    */
   protected boolean sendsAnswersWhileTheBodyIsOpen() {
     return true;
@@ -458,6 +459,27 @@ public abstract class ProxyContract {
     } // the client is gone, mid-record
     List<ConsumerRecord<byte[], byte[]>> records = read(t, 0, 3);
     assertArrayEquals(bytes("d2"), records.get(2).value());
+    awaitNoProduceStreams();
+  }
+
+  @Test
+  void v3StreamAnswersEachRecordBeforeTheNextIsSent() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(sendsAnswersWhileTheBodyIsOpen(),
+        "this container holds back streamed answers while the request body is open");
+    String t = newTopic(1);
+    try (StreamingSocket stream = new StreamingSocket(http, "/v3/clusters/any/topics/" + t + "/records",
+        "application/json")) {
+      // A client that sends the next record only once the last one is answered: no answer may wait for more body.
+      for (int i = 0; i < 3; i++) {
+        stream.sendChunk("{\"value\":{\"type\":\"STRING\",\"data\":\"p" + i + "\"}}");
+        assertEquals(200, stream.status());
+        JsonNode answer = json(stream.readLine());
+        assertEquals(i, answer.get("offset").asLong(), answer::toString);
+      }
+      stream.sendChunk(""); // the last chunk: the body ends, and so does the answer
+      assertNull(stream.readLine());
+    }
+    assertArrayEquals(bytes("p2"), read(t, 0, 3).get(2).value());
     awaitNoProduceStreams();
   }
 

@@ -24,6 +24,7 @@ public final class StreamingSocket implements AutoCloseable {
   private String contentType;
   private boolean chunked;
   private boolean ended;
+  private boolean chunkDataRead; // a chunk's data was read, the CRLF after it not yet
 
   /**
    * A stream to {@code path} under the mount of {@code http}; each answer line is checked against the OpenAPI
@@ -110,12 +111,17 @@ public final class StreamingSocket implements AutoCloseable {
       }
       return b >= 0;
     }
+    if (chunkDataRead) {
+      line(in); // the CRLF that ends the previous chunk's data
+    }
     int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
     if (size == 0) {
       return false;
     }
     pending.write(in.readNBytes(size));
-    line(in);
+    // Not waiting for the CRLF after the data: Jetty sends it with the next chunk's head, so waiting here would hold
+    // this chunk's lines back until the server writes again.
+    chunkDataRead = true;
     return true;
   }
 

@@ -22,7 +22,8 @@ class JerseySubPathTest extends ProxyContract {
     ResourceConfig app = new ResourceConfig()
         .register(HelloResource.class)
         .register(KafkaRestFeature.builder(rest).path("kafka").build())
-        .property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+        .property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0); // as the README tells hosts whose clients stream
     jetty = new JettyHost("", context -> {
       ServletHolder holder = new ServletHolder(new ServletContainer(app));
       holder.setAsyncSupported(true);
@@ -39,10 +40,5 @@ class JerseySubPathTest extends ProxyContract {
   @Test
   void hostResourcesAndHost404sAreUntouched() {
     HostCoexistence.assertHostKeepsItsPaths(jetty.uri("/api"));
-  }
-
-  @Override
-  protected boolean sendsAnswersWhileTheBodyIsOpen() {
-    return false; // Jetty 12.1: see ProxyContract
   }
 }

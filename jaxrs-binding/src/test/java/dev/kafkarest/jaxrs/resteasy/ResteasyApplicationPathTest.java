@@ -38,9 +38,4 @@ class ResteasyApplicationPathTest extends ProxyContract {
   protected void unmount() throws Exception {
     jetty.close();
   }
-
-  @Override
-  protected boolean sendsAnswersWhileTheBodyIsOpen() {
-    return false; // Jetty 12.1: see ProxyContract
-  }
 }

@@ -52,9 +52,4 @@ class ResteasySubPathTest extends ProxyContract {
   void hostResourcesAndHost404sAreUntouched() {
     HostCoexistence.assertHostKeepsItsPaths(jetty.uri("/api"));
   }
-
-  @Override
-  protected boolean sendsAnswersWhileTheBodyIsOpen() {
-    return false; // Jetty 12.1: see ProxyContract
-  }
 }

@@ -19,9 +19,4 @@ class JettyRootMountTest extends ProxyContract {
   protected void unmount() throws Exception {
     jetty.close();
   }
-
-  @Override
-  protected boolean sendsAnswersWhileTheBodyIsOpen() {
-    return false; // Jetty 12.1: see ProxyContract
-  }
 }
