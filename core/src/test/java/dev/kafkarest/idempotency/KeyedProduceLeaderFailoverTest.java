@@ -1,0 +1,278 @@
+package dev.kafkarest.idempotency;
+
+import static dev.kafkarest.idempotency.KeyedCalls.V2_JSON;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kafkarest.KafkaRest;
+import dev.kafkarest.KafkaRestConfig;
+import dev.kafkarest.http.Json;
+import dev.kafkarest.idempotency.KeyedCalls.Answer;
+import dev.kafkarest.testing.EmbeddedCluster;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keyed produce on a three-broker cluster (replication factor 3, {@code min.insync.replicas=2} for the data topic,
+ * the marker topic and the transaction state log) while the data partition's leader is stopped, and later started
+ * again. Several clients send keyed v2 requests, each with its own key, and retry 503s, 409s and answers that do
+ * not come in time with the same key and body, as a real client would. Afterwards, read with {@code
+ * read_committed}: every request's records are there exactly once, at the offsets its answer gave.
+ */
+class KeyedProduceLeaderFailoverTest {
+  private static final long REQUEST_TIMEOUT_MS = 8_000;
+  /** How late an answer may be past the request bound before it counts as "not answered within the bound". */
+  private static final long MARGIN_MS = 10_000;
+  private static final int CLIENTS = 6;
+  private static final int RECORDS_PER_REQUEST = 5;
+  /** Acknowledged requests to wait for in each phase: before the stop, while stopped, after the restart. */
+  private static final int ACKS_PER_PHASE = 40;
+  /** A request not acknowledged after this many seconds of retrying fails the test. */
+  private static final long GIVE_UP_S = 90;
+
+  /** One client request as it ended: its key, values, the answer it finally got, and what it took. */
+  private record Done(String key, List<String> values, Answer answer, int attempts, boolean replayed) {}
+
+  private final List<String> violations = new CopyOnWriteArrayList<>();
+  private final List<Done> done = new CopyOnWriteArrayList<>();
+  private final AtomicInteger acked = new AtomicInteger();
+  private final AtomicInteger retries = new AtomicInteger();
+  private final Map<Integer, AtomicInteger> retriedStatus = new ConcurrentHashMap<>();
+  private final AtomicInteger lateAnswers = new AtomicInteger();
+  private final AtomicLong maxLatencyMs = new AtomicLong();
+  private volatile boolean running = true;
+
+  @Test
+  void stoppingThePartitionLeaderLosesAndDuplicatesNothingAcknowledged() throws Exception {
+    long t0 = System.nanoTime();
+    try (EmbeddedCluster cluster = new EmbeddedCluster()) {
+      long startedMs = (System.nanoTime() - t0) / 1_000_000;
+      String topic = "failover-" + System.nanoTime();
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+        createTopic(admin, topic);
+        try (KafkaRest node = KafkaRest.create(config(cluster, topic))) {
+          // The first keyed request also creates the marker topic and starts its reader: not part of the load.
+          send(node, topic, "warm-up", List.of("warm-up"));
+
+          ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+          List<Future<?>> loops = new ArrayList<>();
+          for (int c = 0; c < CLIENTS; c++) {
+            int client = c;
+            loops.add(clients.submit(() -> clientLoop(node, topic, client)));
+          }
+          int leader;
+          long stopMs;
+          long restartMs;
+          try {
+            awaitAcks(ACKS_PER_PHASE, loops);
+            leader = leader(admin, topic);
+            long s = System.nanoTime();
+            cluster.stop(leader);
+            stopMs = (System.nanoTime() - s) / 1_000_000;
+            assertTrue(leader(admin, topic) != leader, "the partition has a new leader");
+            awaitAcks(acked.get() + ACKS_PER_PHASE, loops);
+            s = System.nanoTime();
+            cluster.restart(leader);
+            restartMs = (System.nanoTime() - s) / 1_000_000;
+            awaitAcks(acked.get() + ACKS_PER_PHASE, loops);
+          } finally {
+            running = false;
+            clients.shutdown();
+          }
+          assertTrue(clients.awaitTermination(GIVE_UP_S + 30, TimeUnit.SECONDS), "the clients did not finish");
+          for (Future<?> loop : loops) {
+            loop.get(); // a client that failed fails the test here
+          }
+
+          Map<String, List<Long>> committed = read(cluster.bootstrapServers(), topic, "read_committed");
+          int uncommitted = read(cluster.bootstrapServers(), topic, "read_uncommitted").values().stream()
+              .mapToInt(List::size).sum();
+          long replays = done.stream().filter(Done::replayed).count();
+          System.out.printf("leader failover: cluster start %d ms; broker %d stopped in %d ms, restarted in %d ms; "
+                  + "%d requests (%d records) acknowledged, %d retries %s, %d replayed answers, %d answers later "
+                  + "than the bound, max latency %d ms (bound %d ms); read_committed %d records, read_uncommitted "
+                  + "%d; total %d ms%n",
+              startedMs, leader, stopMs, restartMs, done.size(), done.stream().mapToInt(d -> d.values().size()).sum(), retries.get(),
+              retriedStatus, replays, lateAnswers.get(), maxLatencyMs.get(), REQUEST_TIMEOUT_MS + MARGIN_MS,
+              committed.values().stream().mapToInt(List::size).sum(), uncommitted,
+              (System.nanoTime() - t0) / 1_000_000);
+
+          assertEquals(List.of(), violations, "answers outside the proxy's bounds");
+          for (Done d : done) {
+            assertExactlyOnce(d, committed);
+          }
+          int expected = done.stream().mapToInt(d -> d.values().size()).sum();
+          assertEquals(expected, committed.values().stream().mapToInt(List::size).sum(),
+              "read_committed holds exactly the acknowledged records");
+        }
+      }
+    }
+  }
+
+  private static KafkaRestConfig config(EmbeddedCluster cluster, String topic) {
+    return KafkaRestConfig.builder().bootstrapServers(cluster.bootstrapServers())
+        .set(KafkaRestConfig.ID, "failover-" + topic)
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC, "_idem_" + topic)
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC_PARTITIONS, "3")
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC_REPLICATION_FACTOR, "3")
+        .set(KafkaRestConfig.IDEMPOTENCY_REQUEST_TIMEOUT_MS, Long.toString(REQUEST_TIMEOUT_MS))
+        .build();
+  }
+
+  private void clientLoop(KafkaRest node, String topic, int client) {
+    for (int n = 0; running; n++) {
+      String key = "c" + client + "-" + n;
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < RECORDS_PER_REQUEST; i++) {
+        values.add(key + "-r" + i);
+      }
+      send(node, topic, key, values);
+    }
+  }
+
+  /** Sends one keyed request until it is acknowledged, retrying what a client may retry with the same key. */
+  private void send(KafkaRest node, String topic, String key, List<String> values) {
+    String body = body(values);
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(GIVE_UP_S);
+    for (int attempt = 1; ; attempt++) {
+      long start = System.nanoTime();
+      Answer answer = null;
+      try {
+        answer = KeyedCalls.send(node, "/topics/" + topic, V2_JSON, body, null, "Idempotency-Key", key)
+            .get(REQUEST_TIMEOUT_MS + MARGIN_MS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        lateAnswers.incrementAndGet();
+        violations.add(key + " attempt " + attempt + ": no answer within " + (REQUEST_TIMEOUT_MS + MARGIN_MS) + " ms");
+      } catch (Exception e) {
+        throw new AssertionError(key + ": the proxy failed instead of answering", e);
+      }
+      maxLatencyMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+      if (answer != null && answer.status() == 200) {
+        done.add(new Done(key, values, answer, attempt, answer.replayed()));
+        acked.incrementAndGet();
+        return;
+      }
+      if (answer != null) {
+        if (answer.status() != 503 && answer.status() != 409) {
+          violations.add(key + " attempt " + attempt + ": " + answer.status() + " " + answer.text());
+        }
+        retriedStatus.computeIfAbsent(answer.status(), s -> new AtomicInteger()).incrementAndGet();
+      }
+      if (System.nanoTime() > giveUp) {
+        throw new AssertionError(key + " was not acknowledged after " + attempt + " attempts; last answer "
+            + (answer == null ? "none" : answer.status() + " " + answer.text()));
+      }
+      retries.incrementAndGet();
+      sleep(100);
+    }
+  }
+
+  /** The request's records are in the topic exactly once each, at the offsets its answer reported. */
+  private static void assertExactlyOnce(Done d, Map<String, List<Long>> committed) throws Exception {
+    JsonNode offsets = Json.MAPPER.readTree(d.answer().body()).path("offsets");
+    assertEquals(d.values().size(), offsets.size(), d.key() + ": " + d.answer().text());
+    for (int i = 0; i < d.values().size(); i++) {
+      String value = "\"" + d.values().get(i) + "\"";
+      JsonNode entry = offsets.get(i);
+      assertTrue(entry.path("error_code").isNull() && entry.path("offset").isNumber(),
+          d.key() + ": a record of an acknowledged keyed request failed: " + d.answer().text());
+      assertEquals(List.of(entry.path("offset").asLong()), committed.getOrDefault(value, List.of()),
+          d.key() + ": " + value + " once, at the offset answered (after " + d.attempts() + " attempts)");
+    }
+  }
+
+  private void awaitAcks(int count, List<Future<?>> loops) throws Exception {
+    await(() -> acked.get() >= count || loops.stream().anyMatch(Future::isDone), GIVE_UP_S);
+    for (Future<?> loop : loops) {
+      if (loop.isDone()) {
+        loop.get(); // a client gave up: show why
+      }
+    }
+  }
+
+  private static String body(List<String> values) {
+    StringBuilder b = new StringBuilder("{\"records\":[");
+    for (int i = 0; i < values.size(); i++) {
+      b.append(i == 0 ? "" : ",").append("{\"value\":\"").append(values.get(i)).append("\"}");
+    }
+    return b.append("]}").toString();
+  }
+
+  private static void createTopic(Admin admin, String topic) throws Exception {
+    admin.createTopics(List.of(new NewTopic(topic, 1, (short) EmbeddedCluster.BROKERS))).all().get(30, TimeUnit.SECONDS);
+    TopicPartition tp = new TopicPartition(topic, 0);
+    await(() -> {
+      try {
+        admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get(); // answered by the leader only
+        return true;
+      } catch (Exception e) {
+        return false;
+      }
+    }, 30);
+  }
+
+  private static int leader(Admin admin, String topic) throws Exception {
+    return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+        .partitions().get(0).leader().id();
+  }
+
+  /** Every value of partition 0 (as the JSON text the proxy wrote) with the offsets it is at. */
+  private static Map<String, List<Long>> read(String bootstrap, String topic, String isolation) {
+    Map<String, List<Long>> found = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+        Map.of("bootstrap.servers", bootstrap, "isolation.level", isolation),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long end = consumer.endOffsets(Set.of(tp)).get(tp);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (consumer.position(tp) < end) {
+        assertTrue(System.nanoTime() < deadline, "could not read " + topic + " to its end");
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> found
+            .computeIfAbsent(new String(r.value(), StandardCharsets.UTF_8), v -> new ArrayList<>()).add(r.offset()));
+      }
+    }
+    return found;
+  }
+
+  private static void await(BooleanSupplier condition, long seconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "a condition was not met within " + seconds + " s");
+      sleep(50);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
