@@ -50,6 +50,8 @@ class KeyedProduceLeaderFailoverTest {
   private static final int RECORDS_PER_REQUEST = 5;
   /** Acknowledged requests to wait for in each phase: before the stop, while stopped, after the restart. */
   private static final int ACKS_PER_PHASE = 40;
+  /** The broker that leads the data partition first, in a JVM of its own so that it can be killed. */
+  private static final int CRASHING = 1;
   /** A request not acknowledged after this many seconds of retrying fails the test. */
   private static final long GIVE_UP_S = 90;
 
@@ -60,15 +62,16 @@ class KeyedProduceLeaderFailoverTest {
   private final List<Done> done = new CopyOnWriteArrayList<>();
   private final AtomicInteger acked = new AtomicInteger();
   private final AtomicInteger retries = new AtomicInteger();
-  private final Map<Integer, AtomicInteger> retriedStatus = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> retriedStatus = new ConcurrentHashMap<>();
   private final AtomicInteger lateAnswers = new AtomicInteger();
   private final AtomicLong maxLatencyMs = new AtomicLong();
   private volatile boolean running = true;
+  private volatile String phase = "before";
 
   @Test
   void stoppingThePartitionLeaderLosesAndDuplicatesNothingAcknowledged() throws Exception {
     long t0 = System.nanoTime();
-    try (EmbeddedCluster cluster = new EmbeddedCluster()) {
+    try (EmbeddedCluster cluster = new EmbeddedCluster(Set.of(CRASHING))) {
       long startedMs = (System.nanoTime() - t0) / 1_000_000;
       String topic = "failover-" + System.nanoTime();
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
@@ -83,20 +86,29 @@ class KeyedProduceLeaderFailoverTest {
             int client = c;
             loops.add(clients.submit(() -> clientLoop(node, topic, client)));
           }
-          int leader;
-          long stopMs;
+          long killedMs;
           long restartMs;
+          int second;
+          long stopMs;
           try {
             awaitAcks(ACKS_PER_PHASE, loops);
-            leader = leader(admin, topic);
+            phase = "killed";
             long s = System.nanoTime();
-            cluster.stop(leader);
-            stopMs = (System.nanoTime() - s) / 1_000_000;
-            assertTrue(leader(admin, topic) != leader, "the partition has a new leader");
+            cluster.kill(CRASHING);
+            await(() -> leader(admin, topic) != CRASHING, GIVE_UP_S);
+            killedMs = (System.nanoTime() - s) / 1_000_000;
             awaitAcks(acked.get() + ACKS_PER_PHASE, loops);
+            phase = "restarted";
             s = System.nanoTime();
-            cluster.restart(leader);
+            cluster.restart(CRASHING);
             restartMs = (System.nanoTime() - s) / 1_000_000;
+            awaitAcks(acked.get() + ACKS_PER_PHASE, loops);
+            phase = "stopped";
+            second = leader(admin, topic);
+            s = System.nanoTime();
+            cluster.stop(second);
+            stopMs = (System.nanoTime() - s) / 1_000_000;
+            assertTrue(leader(admin, topic) != second, "the partition has a new leader");
             awaitAcks(acked.get() + ACKS_PER_PHASE, loops);
           } finally {
             running = false;
@@ -111,11 +123,12 @@ class KeyedProduceLeaderFailoverTest {
           int uncommitted = read(cluster.bootstrapServers(), topic, "read_uncommitted").values().stream()
               .mapToInt(List::size).sum();
           long replays = done.stream().filter(Done::replayed).count();
-          System.out.printf("leader failover: cluster start %d ms; broker %d stopped in %d ms, restarted in %d ms; "
-                  + "%d requests (%d records) acknowledged, %d retries %s, %d replayed answers, %d answers later "
-                  + "than the bound, max latency %d ms (bound %d ms); read_committed %d records, read_uncommitted "
-                  + "%d; total %d ms%n",
-              startedMs, leader, stopMs, restartMs, done.size(), done.stream().mapToInt(d -> d.values().size()).sum(), retries.get(),
+          System.out.printf("leader failover: cluster start %d ms; leader broker %d killed, new leader after %d ms, "
+                  + "restarted in %d ms; then leader broker %d stopped in %d ms; "
+                  + "%d requests (%d records) acknowledged, %d retries (phase and status: %s), %d replayed answers, "
+                  + "%d answers later than the bound, max latency %d ms (bound %d ms); read_committed %d records, "
+                  + "read_uncommitted %d; total %d ms%n",
+              startedMs, CRASHING, killedMs, restartMs, second, stopMs, done.size(), done.stream().mapToInt(d -> d.values().size()).sum(), retries.get(),
               retriedStatus, replays, lateAnswers.get(), maxLatencyMs.get(), REQUEST_TIMEOUT_MS + MARGIN_MS,
               committed.values().stream().mapToInt(List::size).sum(), uncommitted,
               (System.nanoTime() - t0) / 1_000_000);
@@ -179,14 +192,23 @@ class KeyedProduceLeaderFailoverTest {
         if (answer.status() != 503 && answer.status() != 409) {
           violations.add(key + " attempt " + attempt + ": " + answer.status() + " " + answer.text());
         }
-        retriedStatus.computeIfAbsent(answer.status(), s -> new AtomicInteger()).incrementAndGet();
       }
+      retriedStatus.computeIfAbsent(phase + " " + (answer == null ? "late" : answer.status() + "/" + errorCode(answer)),
+          s -> new AtomicInteger()).incrementAndGet();
       if (System.nanoTime() > giveUp) {
         throw new AssertionError(key + " was not acknowledged after " + attempt + " attempts; last answer "
             + (answer == null ? "none" : answer.status() + " " + answer.text()));
       }
       retries.incrementAndGet();
       sleep(100);
+    }
+  }
+
+  private static String errorCode(Answer answer) {
+    try {
+      return Json.MAPPER.readTree(answer.body()).path("error_code").asText("?");
+    } catch (Exception e) {
+      return "?";
     }
   }
 
@@ -222,21 +244,28 @@ class KeyedProduceLeaderFailoverTest {
   }
 
   private static void createTopic(Admin admin, String topic) throws Exception {
-    admin.createTopics(List.of(new NewTopic(topic, 1, (short) EmbeddedCluster.BROKERS))).all().get(30, TimeUnit.SECONDS);
+    // The crashing broker first: the preferred leader.
+    admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(CRASHING, 2, 3))))).all().get(30, TimeUnit.SECONDS);
     TopicPartition tp = new TopicPartition(topic, 0);
     await(() -> {
       try {
         admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get(); // answered by the leader only
-        return true;
+        return leader(admin, topic) == CRASHING;
       } catch (Exception e) {
         return false;
       }
     }, 30);
   }
 
-  private static int leader(Admin admin, String topic) throws Exception {
-    return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-        .partitions().get(0).leader().id();
+  /** The partition's leader as the controller last said (-1 while it has none). */
+  private static int leader(Admin admin, String topic) {
+    try {
+      org.apache.kafka.common.Node leader = admin.describeTopics(List.of(topic)).allTopicNames()
+          .get(30, TimeUnit.SECONDS).get(topic).partitions().get(0).leader();
+      return leader == null ? -1 : leader.id();
+    } catch (Exception e) {
+      throw new AssertionError("could not describe " + topic, e);
+    }
   }
 
   /** Every value of partition 0 (as the JSON text the proxy wrote) with the offsets it is at. */
