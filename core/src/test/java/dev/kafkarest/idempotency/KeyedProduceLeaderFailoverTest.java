@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -43,9 +44,18 @@ import org.junit.jupiter.api.Test;
  * read_committed}: every request's records are there exactly once, at the offsets its answer gave.
  */
 class KeyedProduceLeaderFailoverTest {
-  private static final long REQUEST_TIMEOUT_MS = 8_000;
-  /** How late an answer may be past the request bound before it counts as "not answered within the bound". */
+  /** The proxy's bound; shorter than a crashed leader's failover (the broker session timeout, 6 s). */
+  private static final long REQUEST_TIMEOUT_MS = 4_000;
+  /**
+   * How late an answer may be past the request bound before it counts as "not answered within the bound": a commit or
+   * abort already under way when the bound passes is not cut short (it may block for the producer's max.block.ms, 5 s).
+   */
   private static final long MARGIN_MS = 10_000;
+  /** A client that waits less than the proxy's bound: it retries while its first attempt is still running. */
+  private static final long CLIENT_TIMEOUT_MS = 2_500;
+  /** The error codes of the 503s that say "nothing was written; retry with the same key". */
+  private static final Set<String> RETRIABLE = Set.of(Integer.toString(IdempotencyErrors.NOT_READY),
+      Integer.toString(IdempotencyErrors.NOT_WRITTEN));
   private static final int CLIENTS = 6;
   private static final int RECORDS_PER_REQUEST = 5;
   /** Acknowledged requests to wait for in each phase: before the stop, while stopped, after the restart. */
@@ -62,11 +72,13 @@ class KeyedProduceLeaderFailoverTest {
   private final List<Done> done = new CopyOnWriteArrayList<>();
   private final AtomicInteger acked = new AtomicInteger();
   private final AtomicInteger retries = new AtomicInteger();
-  private final Map<String, AtomicInteger> retriedStatus = new ConcurrentHashMap<>();
-  private final AtomicInteger lateAnswers = new AtomicInteger();
+  private final Map<String, AtomicInteger> retried = new ConcurrentHashMap<>();
+  private final AtomicInteger clientTimeouts = new AtomicInteger();
+  private final Set<CompletableFuture<Answer>> pending = ConcurrentHashMap.newKeySet();
   private final AtomicLong maxLatencyMs = new AtomicLong();
   private volatile boolean running = true;
   private volatile String phase = "before";
+  private volatile String slowest = "";
 
   @Test
   void stoppingThePartitionLeaderLosesAndDuplicatesNothingAcknowledged() throws Exception {
@@ -118,6 +130,8 @@ class KeyedProduceLeaderFailoverTest {
           for (Future<?> loop : loops) {
             loop.get(); // a client that failed fails the test here
           }
+          // Attempts the clients gave up waiting for must still be answered within the bound.
+          await(pending::isEmpty, (REQUEST_TIMEOUT_MS + MARGIN_MS) / 1000 + 1);
 
           Map<String, List<Long>> committed = read(cluster.bootstrapServers(), topic, "read_committed");
           int uncommitted = read(cluster.bootstrapServers(), topic, "read_uncommitted").values().stream()
@@ -125,11 +139,12 @@ class KeyedProduceLeaderFailoverTest {
           long replays = done.stream().filter(Done::replayed).count();
           System.out.printf("leader failover: cluster start %d ms; leader broker %d killed, new leader after %d ms, "
                   + "restarted in %d ms; then leader broker %d stopped in %d ms; "
-                  + "%d requests (%d records) acknowledged, %d retries (phase and status: %s), %d replayed answers, "
-                  + "%d answers later than the bound, max latency %d ms (bound %d ms); read_committed %d records, "
-                  + "read_uncommitted %d; total %d ms%n",
+                  + "%d requests (%d records) acknowledged, %d retries (%d after a client timeout; by phase and "
+                  + "answer: %s), %d replayed answers, max latency %d ms (%s; proxy bound %d ms, allowed %d ms); "
+                  + "read_committed %d records, read_uncommitted %d; total %d ms%n",
               startedMs, CRASHING, killedMs, restartMs, second, stopMs, done.size(), done.stream().mapToInt(d -> d.values().size()).sum(), retries.get(),
-              retriedStatus, replays, lateAnswers.get(), maxLatencyMs.get(), REQUEST_TIMEOUT_MS + MARGIN_MS,
+              clientTimeouts.get(), new java.util.TreeMap<>(retried), replays, maxLatencyMs.get(), slowest, REQUEST_TIMEOUT_MS,
+              REQUEST_TIMEOUT_MS + MARGIN_MS,
               committed.values().stream().mapToInt(List::size).sum(), uncommitted,
               (System.nanoTime() - t0) / 1_000_000);
 
@@ -166,35 +181,31 @@ class KeyedProduceLeaderFailoverTest {
     }
   }
 
-  /** Sends one keyed request until it is acknowledged, retrying what a client may retry with the same key. */
+  /**
+   * Sends one keyed request until it is acknowledged, retrying what a client may retry with the same key: a 503, a
+   * 409, or no answer within the client's own timeout (the abandoned attempt still runs; its answer is checked when
+   * it comes).
+   */
   private void send(KafkaRest node, String topic, String key, List<String> values) {
     String body = body(values);
     long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(GIVE_UP_S);
     for (int attempt = 1; ; attempt++) {
-      long start = System.nanoTime();
+      CompletableFuture<Answer> call = attempt(node, topic, key, body, attempt);
       Answer answer = null;
       try {
-        answer = KeyedCalls.send(node, "/topics/" + topic, V2_JSON, body, null, "Idempotency-Key", key)
-            .get(REQUEST_TIMEOUT_MS + MARGIN_MS, TimeUnit.MILLISECONDS);
+        answer = call.get(CLIENT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
-        lateAnswers.incrementAndGet();
-        violations.add(key + " attempt " + attempt + ": no answer within " + (REQUEST_TIMEOUT_MS + MARGIN_MS) + " ms");
+        clientTimeouts.incrementAndGet();
       } catch (Exception e) {
         throw new AssertionError(key + ": the proxy failed instead of answering", e);
       }
-      maxLatencyMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
       if (answer != null && answer.status() == 200) {
         done.add(new Done(key, values, answer, attempt, answer.replayed()));
         acked.incrementAndGet();
         return;
       }
-      if (answer != null) {
-        if (answer.status() != 503 && answer.status() != 409) {
-          violations.add(key + " attempt " + attempt + ": " + answer.status() + " " + answer.text());
-        }
-      }
-      retriedStatus.computeIfAbsent(phase + " " + (answer == null ? "late" : answer.status() + "/" + errorCode(answer)),
-          s -> new AtomicInteger()).incrementAndGet();
+      retried.computeIfAbsent(phase + " " + (answer == null ? "client timeout" : answer.status() + "/"
+          + errorCode(answer)), s -> new AtomicInteger()).incrementAndGet();
       if (System.nanoTime() > giveUp) {
         throw new AssertionError(key + " was not acknowledged after " + attempt + " attempts; last answer "
             + (answer == null ? "none" : answer.status() + " " + answer.text()));
@@ -202,6 +213,33 @@ class KeyedProduceLeaderFailoverTest {
       retries.incrementAndGet();
       sleep(100);
     }
+  }
+
+  /** One call; its answer, whenever it comes, must be in time and a 200, a 409 or a retriable 503. */
+  private CompletableFuture<Answer> attempt(KafkaRest node, String topic, String key, String body, int attempt) {
+    long start = System.nanoTime();
+    CompletableFuture<Answer> call = KeyedCalls.send(node, "/topics/" + topic, V2_JSON, body, null,
+        "Idempotency-Key", key);
+    pending.add(call);
+    String what = key + " attempt " + attempt + " (" + phase + ")";
+    call.whenComplete((answer, e) -> {
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      if (maxLatencyMs.getAndAccumulate(ms, Math::max) < ms) {
+        slowest = what + ": " + (answer == null ? e : answer.status() + " " + answer.text());
+      }
+      if (ms > REQUEST_TIMEOUT_MS + MARGIN_MS) {
+        violations.add(what + ": answered after " + ms + " ms");
+      }
+      if (e != null) {
+        violations.add(what + ": failed instead of answering: " + e);
+      } else if (answer.status() != 200 && answer.status() != 409 && answer.status() != 503) {
+        violations.add(what + ": " + answer.status() + " " + answer.text());
+      } else if (answer.status() == 503 && !RETRIABLE.contains(errorCode(answer))) {
+        violations.add(what + ": a 503 that does not say to retry: " + answer.text());
+      }
+      pending.remove(call);
+    });
+    return call;
   }
 
   private static String errorCode(Answer answer) {
