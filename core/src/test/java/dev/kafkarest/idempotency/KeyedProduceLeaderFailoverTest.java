@@ -47,8 +47,8 @@ class KeyedProduceLeaderFailoverTest {
   /** The proxy's bound; shorter than a crashed leader's failover (the broker session timeout, 6 s). */
   private static final long REQUEST_TIMEOUT_MS = 4_000;
   /**
-   * How late an answer may be past the request bound before it counts as "not answered within the bound": a commit or
-   * abort already under way when the bound passes is not cut short (it may block for the producer's max.block.ms, 5 s).
+   * How late an answer may be past the request bound before it counts as "not answered within the bound": a commit
+   * already under way when the bound passes is not cut short (it may block for the producer's max.block.ms, 5 s).
    */
   private static final long MARGIN_MS = 10_000;
   /** A client that waits less than the proxy's bound: it retries while its first attempt is still running. */
