@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,10 +39,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keyed produce on a three-broker cluster (replication factor 3, {@code min.insync.replicas=2} for the data topic,
- * the marker topic and the transaction state log) while the data partition's leader is stopped, and later started
- * again. Several clients send keyed v2 requests, each with its own key, and retry 503s, 409s and answers that do
- * not come in time with the same key and body, as a real client would. Afterwards, read with {@code
- * read_committed}: every request's records are there exactly once, at the offsets its answer gave.
+ * the marker topic and the transaction state log) while the data partition's leader fails: first it is killed
+ * (SIGKILL, its own JVM), then started again, then the next leader is stopped (a controlled shutdown). Several
+ * clients send keyed v2 requests, each with its own key, and retry 503s, 409s and answers that do not come within
+ * their own timeout with the same key and body, as a real client would. Every answer must come within the proxy's
+ * bound (plus a margin) and be a 200, a 409 or a retriable 503. Afterwards, read with {@code read_committed}: every
+ * acknowledged request's records are there exactly once, at the offsets its answer gave, and nothing else is.
  */
 class KeyedProduceLeaderFailoverTest {
   /** The proxy's bound; shorter than a crashed leader's failover (the broker session timeout, 6 s). */
@@ -58,7 +61,7 @@ class KeyedProduceLeaderFailoverTest {
       Integer.toString(IdempotencyErrors.NOT_WRITTEN));
   private static final int CLIENTS = 6;
   private static final int RECORDS_PER_REQUEST = 5;
-  /** Acknowledged requests to wait for in each phase: before the stop, while stopped, after the restart. */
+  /** Acknowledged requests to wait for in each phase: before the kill, after it, after the restart, after the stop. */
   private static final int ACKS_PER_PHASE = 40;
   /** The broker that leads the data partition first, in a JVM of its own so that it can be killed. */
   private static final int CRASHING = 1;
@@ -120,7 +123,7 @@ class KeyedProduceLeaderFailoverTest {
             s = System.nanoTime();
             cluster.stop(second);
             stopMs = (System.nanoTime() - s) / 1_000_000;
-            assertTrue(leader(admin, topic) != second, "the partition has a new leader");
+            await(() -> leader(admin, topic) != second, GIVE_UP_S);
             awaitAcks(acked.get() + ACKS_PER_PHASE, loops);
           } finally {
             running = false;
@@ -142,18 +145,16 @@ class KeyedProduceLeaderFailoverTest {
                   + "%d requests (%d records) acknowledged, %d retries (%d after a client timeout; by phase and "
                   + "answer: %s), %d replayed answers, max latency %d ms (%s; proxy bound %d ms, allowed %d ms); "
                   + "read_committed %d records, read_uncommitted %d; total %d ms%n",
-              startedMs, CRASHING, killedMs, restartMs, second, stopMs, done.size(), done.stream().mapToInt(d -> d.values().size()).sum(), retries.get(),
-              clientTimeouts.get(), new java.util.TreeMap<>(retried), replays, maxLatencyMs.get(), slowest, REQUEST_TIMEOUT_MS,
-              REQUEST_TIMEOUT_MS + MARGIN_MS,
-              committed.values().stream().mapToInt(List::size).sum(), uncommitted,
+              startedMs, CRASHING, killedMs, restartMs, second, stopMs, done.size(), count(done), retries.get(),
+              clientTimeouts.get(), new TreeMap<>(retried), replays, maxLatencyMs.get(), slowest, REQUEST_TIMEOUT_MS,
+              REQUEST_TIMEOUT_MS + MARGIN_MS, committed.values().stream().mapToInt(List::size).sum(), uncommitted,
               (System.nanoTime() - t0) / 1_000_000);
 
           assertEquals(List.of(), violations, "answers outside the proxy's bounds");
           for (Done d : done) {
             assertExactlyOnce(d, committed);
           }
-          int expected = done.stream().mapToInt(d -> d.values().size()).sum();
-          assertEquals(expected, committed.values().stream().mapToInt(List::size).sum(),
+          assertEquals(count(done), committed.values().stream().mapToInt(List::size).sum(),
               "read_committed holds exactly the acknowledged records");
         }
       }
@@ -242,6 +243,10 @@ class KeyedProduceLeaderFailoverTest {
     return call;
   }
 
+  private static int count(List<Done> requests) {
+    return requests.stream().mapToInt(d -> d.values().size()).sum();
+  }
+
   private static String errorCode(Answer answer) {
     try {
       return Json.MAPPER.readTree(answer.body()).path("error_code").asText("?");
@@ -283,7 +288,8 @@ class KeyedProduceLeaderFailoverTest {
 
   private static void createTopic(Admin admin, String topic) throws Exception {
     // The crashing broker first: the preferred leader.
-    admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(CRASHING, 2, 3))))).all().get(30, TimeUnit.SECONDS);
+    admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(CRASHING, 2, 3))))).all()
+        .get(30, TimeUnit.SECONDS);
     TopicPartition tp = new TopicPartition(topic, 0);
     await(() -> {
       try {
