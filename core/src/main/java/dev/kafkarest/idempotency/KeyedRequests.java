@@ -308,7 +308,8 @@ public final class KeyedRequests implements AutoCloseable {
     }
 
     private CompletableFuture<RestResponse> produce() {
-      return lease.begin()
+      // begin may have to make the producer again (initTransactions), which waits for a coordinator that is moving
+      return within(lease.begin(), () -> IdempotencyErrors.notWritten("the transaction could not be begun in time"))
           .thenCompose(v -> {
             try {
               return within(action.produce(request, lease.records()).toCompletableFuture(),
