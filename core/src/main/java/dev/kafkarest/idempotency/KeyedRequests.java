@@ -199,6 +199,7 @@ public final class KeyedRequests implements AutoCloseable {
     private final String claimId = UUID.randomUUID().toString();
     private Started started;
     private TransactionalProducerPool.Lease lease;
+    private volatile CompletableFuture<Void> aborting;
 
     Keyed(String scopedKey, byte[] fingerprint, RestRequest request, Action action, long deadlineNanos) {
       this.scopedKey = scopedKey;
@@ -221,7 +222,11 @@ public final class KeyedRequests implements AutoCloseable {
           .thenCompose(this::decide)
           .whenComplete((r, e) -> {
             if (lease != null) {
-              lease.release();
+              if (aborting == null) {
+                lease.release();
+              } else {
+                aborting.whenComplete((v, x) -> lease.release());
+              }
             }
           });
     }
@@ -303,7 +308,8 @@ public final class KeyedRequests implements AutoCloseable {
     }
 
     private CompletableFuture<RestResponse> produce() {
-      return lease.begin()
+      // begin may have to make the producer again (initTransactions), which waits for a coordinator that is moving
+      return within(lease.begin(), () -> IdempotencyErrors.notWritten("the transaction could not be begun in time"))
           .thenCompose(v -> {
             try {
               return within(action.produce(request, lease.records()).toCompletableFuture(),
@@ -321,10 +327,12 @@ public final class KeyedRequests implements AutoCloseable {
                   return stored.toResponse(false);
                 });
           })
-          .exceptionallyCompose(e -> lease.abort().handle((v, ignored) -> {
-            release();
-            throw new CompletionException(transactionFailure(ExceptionMapper.unwrap(e)));
-          }));
+          .exceptionallyCompose(e -> {
+            // Answer now: the abort can wait for the broker (up to max.block.ms) past the request's bound. The
+            // producer stays leased, and the claim held, until the abort is done.
+            aborting = lease.abort().whenComplete((v, ignored) -> release());
+            return CompletableFuture.failedFuture(transactionFailure(ExceptionMapper.unwrap(e)));
+          });
     }
 
     /** Gives the claim up, from the timer thread: this may run in a producer callback, where a send must not wait. */
