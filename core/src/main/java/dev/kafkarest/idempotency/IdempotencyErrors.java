@@ -28,6 +28,12 @@ public final class IdempotencyErrors {
         + "); nothing was written. Retry with the same key.");
   }
 
+  /** The commit failed or timed out: whether it took effect is not known until the key is checked again. */
+  static RestException outcomeUnknown(String why) {
+    return new RestException(503, NOT_WRITTEN, "The request's transaction may or may not have been committed ("
+        + why + "). Retry with the same key: the retry gets the stored answer, or writes the records once.");
+  }
+
   static RestException notWritten(String why) {
     return new RestException(503, NOT_WRITTEN, "The request's transaction was not committed (" + why
         + "); nothing was written. Retry with the same key.");

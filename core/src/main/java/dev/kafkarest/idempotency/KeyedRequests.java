@@ -322,6 +322,7 @@ public final class KeyedRequests implements AutoCloseable {
             StoredAnswer stored = store(response);
             Marker.Answer answer = new Marker.Answer(claimId, fingerprint, clock.millis(), stored);
             return lease.commit(record(answer))
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(new CommitOutcomeUnknown(e)))
                 .thenApply(v -> {
                   states.answered(scopedKey, answer);
                   return stored.toResponse(false);
@@ -331,7 +332,10 @@ public final class KeyedRequests implements AutoCloseable {
             // Answer now: the abort can wait for the broker (up to max.block.ms) past the request's bound. The
             // producer stays leased, and the claim held, until the abort is done.
             aborting = lease.abort().whenComplete((v, ignored) -> release());
-            return CompletableFuture.failedFuture(transactionFailure(ExceptionMapper.unwrap(e)));
+            Throwable cause = ExceptionMapper.unwrap(e);
+            return CompletableFuture.failedFuture(cause instanceof CommitOutcomeUnknown unknown
+                ? IdempotencyErrors.outcomeUnknown(ExceptionMapper.safeKafkaMessage(unknown.getCause()))
+                : transactionFailure(cause));
           });
     }
 
@@ -424,6 +428,13 @@ public final class KeyedRequests implements AutoCloseable {
         running.pool().close();
         running.topic().close();
       });
+    }
+  }
+
+  /** A failed or timed-out commit: the broker may have committed the transaction all the same. */
+  private static final class CommitOutcomeUnknown extends RuntimeException {
+    CommitOutcomeUnknown(Throwable cause) {
+      super(ExceptionMapper.unwrap(cause));
     }
   }
 }
