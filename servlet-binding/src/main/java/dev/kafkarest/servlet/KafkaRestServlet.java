@@ -101,7 +101,11 @@ public class KafkaRestServlet extends HttpServlet {
 
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    CompletableFuture<RestResponse> answer = rest.handle(toRestRequest(req)).toCompletableFuture();
+    if (req.getDispatcherType() == jakarta.servlet.DispatcherType.ASYNC) {
+      return; // the re-dispatch that ends a stream whose body could not be read (see endAfterFailedRead)
+    }
+    ReadFailures body = new ReadFailures(req.getInputStream());
+    CompletableFuture<RestResponse> answer = rest.handle(toRestRequest(req, body)).toCompletableFuture();
     if (answer.isDone() && !(answer.join().body() instanceof StreamingBody)) {
       write(answer.join(), resp);
       return;
@@ -118,7 +122,11 @@ public class KafkaRestServlet extends HttpServlet {
           log.debug("Could not write the answer (client gone?)", e);
         } finally {
           if (guard.open()) {
-            complete(async);
+            if (body.failed()) {
+              redispatch(async);
+            } else {
+              complete(async);
+            }
           }
         }
       };
@@ -132,6 +140,14 @@ public class KafkaRestServlet extends HttpServlet {
     });
   }
 
+  private static void redispatch(AsyncContext async) {
+    try {
+      async.dispatch();
+    } catch (IllegalStateException e) {
+      log.debug("The container completed the request itself (client gone)", e);
+    }
+  }
+
   private static void complete(AsyncContext async) {
     try {
       async.complete();
@@ -140,7 +156,7 @@ public class KafkaRestServlet extends HttpServlet {
     }
   }
 
-  private RestRequest toRestRequest(HttpServletRequest req) throws IOException {
+  private RestRequest toRestRequest(HttpServletRequest req, java.io.InputStream body) throws IOException {
     Map<String, List<String>> headerMap = new LinkedHashMap<>();
     for (String name : Collections.list(req.getHeaderNames())) {
       headerMap.put(name, Collections.list(req.getHeaders(name)));
@@ -154,7 +170,7 @@ public class KafkaRestServlet extends HttpServlet {
     return RestRequest.builder(req.getMethod(), pathBelow(req.getRequestURI(), mount))
         .query(query(req.getQueryString()))
         .headers(headers)
-        .body(req.getInputStream())
+        .body(body)
         .baseUri(trustForwarded ? ForwardedHeaders.apply(baseUri, headers) : baseUri)
         .principal(user == null ? null : user.getName())
         .build();

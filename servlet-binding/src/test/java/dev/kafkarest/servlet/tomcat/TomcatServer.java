@@ -74,6 +74,11 @@ final class TomcatServer implements AutoCloseable {
     this(contextPath, mapping, servlet, Map.of(), 0);
   }
 
+  /** Requests in Servlet async mode that Tomcat has not yet seen complete (what graceful shutdown waits for). */
+  long inProgressAsync() {
+    return ((org.apache.catalina.core.StandardContext) context).getInProgressAsyncCount();
+  }
+
   URI mount() {
     return URI.create("http://127.0.0.1:" + connector.getLocalPort() + contextPath + mountPath);
   }
