@@ -216,7 +216,7 @@ class DurableConsumersTest {
   }
 
   @Test
-  void roundRobinOverThreeNodesReadsEveryRecordOnce() {
+  void roundRobinOverThreeNodesReadsEveryRecordWithinTheDuplicateBound() {
     String topic = Topics.create(SharedKafka.bootstrapServers(), 3);
     RoundRobin rr = new RoundRobin(new Node("a"), new Node("b"), new Node("c"));
     String instance = createAndSubscribe(rr, topic);
@@ -330,7 +330,7 @@ class DurableConsumersTest {
   }
 
   @Test
-  void twoNodesTakingOverAtOnceEndWithOneOwnerAndNoDuplicate() throws Exception {
+  void twoNodesTakingOverAtOnceEndWithOneOwnerAndDuplicatesWithinTheBound() throws Exception {
     String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
     Node a = new Node("a");
     Node b = new Node("b");

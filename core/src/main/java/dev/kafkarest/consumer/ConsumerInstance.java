@@ -497,15 +497,23 @@ public final class ConsumerInstance {
     }
   }
 
-  private void startPrefetch() {
+  /** Starts the prefetch, after a due auto-commit when {@code commitFirst}; false if no prefetch was started. */
+  private boolean startPrefetch(boolean commitFirst) {
     if (!prefetching && bufferedBytes < lastAnswerBytes && !closed) {
       prefetching = true;
       try {
-        executor.execute(() -> prefetch(0, false));
+        executor.execute(() -> {
+          if (commitFirst) {
+            autoCommitQuietly();
+          }
+          prefetch(0, false);
+        });
+        return true;
       } catch (RuntimeException e) {
         prefetching = false; // shutting down
       }
     }
+    return false;
   }
 
   private boolean enoughBuffered(ReadLimits limits) {
@@ -559,10 +567,12 @@ public final class ConsumerInstance {
       uncommitted |= !taken.isEmpty();
       if (!taken.isEmpty()) {
         answersReturned++;
-        if (autoCommitDue()) {
-          commitOnPool(); // also when this answer was made on the caller's thread, which must not call Kafka
+        // After the answer, on the pool (also when it was made on the caller's thread, which must not call Kafka):
+        // the commit if one is due, then the prefetch, in one task so that the next read waits for neither.
+        boolean commit = autoCommitDue();
+        if (!startPrefetch(commit) && commit) {
+          commitOnPool();
         }
-        startPrefetch();
       }
     } else {
       putBack(taken);
@@ -706,17 +716,19 @@ public final class ConsumerInstance {
   /** Commits on the pool, after the current step: it may run on the caller's thread, which never calls Kafka. */
   private void commitOnPool() {
     try {
-      executor.execute(() -> {
-        if (!closed) {
-          try {
-            autoCommitIfDue();
-          } catch (RuntimeException e) {
-            log.debug("Auto-commit of consumer {} failed", id, e);
-          }
-        }
-      });
+      executor.execute(this::autoCommitQuietly);
     } catch (RuntimeException e) {
       // the pool is shutting down; close() commits
+    }
+  }
+
+  private void autoCommitQuietly() {
+    if (!closed) {
+      try {
+        autoCommitIfDue();
+      } catch (RuntimeException e) {
+        log.debug("Auto-commit of consumer {} failed", id, e);
+      }
     }
   }
 

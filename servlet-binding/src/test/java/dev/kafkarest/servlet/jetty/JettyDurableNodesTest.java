@@ -38,7 +38,7 @@ class JettyDurableNodesTest {
   private static final int RECORDS = 10_000;
 
   @Test
-  void everyCallOnTheNextNodeReadsEveryRecordOnce() throws Exception {
+  void everyCallOnTheNextNodeReadsEveryRecordWithinTheDuplicateBound() throws Exception {
     String stateTopic = "_state-http-" + UUID.randomUUID();
     String group = "g-http-" + UUID.randomUUID();
     String topic = Topics.create(SharedKafka.bootstrapServers(), 3);
