@@ -74,6 +74,12 @@ public final class ConsumerInstance {
    * Measured on the benchmark: one instance from about 140k to 180k records/s.
    */
   private static final Duration FETCH_WAIT = Duration.ofMillis(5);
+  /**
+   * A durable instance sends its next auto-commit when the previous one is acknowledged, or this long after it
+   * was sent. One commit per answer (reads can come every 30 us) kept the instance's executor busy when the next
+   * read arrived, so that it could not be answered on the caller's thread: +0.05 ms p50 on the benchmark.
+   */
+  private static final long COMMIT_IN_FLIGHT_NANOS = 5_000_000;
   /** Longest commit of a copy that another node took over (see {@link #abandon}). */
   private static final Duration HANDOVER_COMMIT = Duration.ofSeconds(1);
   /** The prefetch gives up after this many polls in a row that bring nothing. */
@@ -112,6 +118,9 @@ public final class ConsumerInstance {
   private long answersCommitSent;
   /** Durable instances: auto-commit after every answer, not every auto.commit.interval.ms. */
   private volatile boolean commitEveryAnswer;
+  /** Async auto-commits sent and not yet acknowledged; a durable instance keeps at most one in flight for long. */
+  private int commitsInFlight;
+  private boolean commitLaterScheduled;
   private boolean prefetching;
   private long setUpUntilNanos = System.nanoTime();
   private long lastRecordsNanos = System.nanoTime() - FLOWING_WINDOW_NANOS;
@@ -455,6 +464,9 @@ public final class ConsumerInstance {
         break;
       }
     }
+    if (commitEveryAnswer) {
+      autoCommitIfDue(); // the poll may have acknowledged the commit in flight: send the answers given since
+    }
     return any;
   }
 
@@ -572,6 +584,9 @@ public final class ConsumerInstance {
         boolean commit = autoCommitDue();
         if (!startPrefetch(commit) && commit) {
           commitOnPool();
+        }
+        if (!commit && commitEveryAnswer && autoCommit()) {
+          commitLater(); // a commit is in flight: this answer goes with the next one
         }
       }
     } else {
@@ -709,8 +724,37 @@ public final class ConsumerInstance {
     if (!autoCommit() || !uncommitted) {
       return false;
     }
-    return commitEveryAnswer ? answersCommitSent != answersReturned
-        : System.nanoTime() - lastAutoCommitNanos >= autoCommitIntervalMs * 1_000_000;
+    long sinceLast = System.nanoTime() - lastAutoCommitNanos;
+    if (commitEveryAnswer) {
+      return answersCommitSent != answersReturned && (commitsInFlight == 0 || sinceLast >= COMMIT_IN_FLIGHT_NANOS);
+    }
+    return sinceLast >= autoCommitIntervalMs * 1_000_000;
+  }
+
+  /**
+   * A durable instance whose commit is still unacknowledged after an answer: the answers given meanwhile are
+   * committed together once it is acknowledged (at the instance's next poll), or {@link #COMMIT_IN_FLIGHT_NANOS}
+   * after it was sent, whichever comes first; this timer makes sure of the latter when nothing else polls.
+   */
+  private void commitLater() {
+    if (commitLaterScheduled || closed) {
+      return;
+    }
+    commitLaterScheduled = true;
+    try {
+      timer.schedule(() -> {
+        try {
+          executor.execute(() -> {
+            commitLaterScheduled = false;
+            autoCommitQuietly();
+          });
+        } catch (RuntimeException e) {
+          commitLaterScheduled = false; // shutting down; close() commits
+        }
+      }, COMMIT_IN_FLIGHT_NANOS, TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) {
+      commitLaterScheduled = false;
+    }
   }
 
   /** Commits on the pool, after the current step: it may run on the caller's thread, which never calls Kafka. */
@@ -739,11 +783,13 @@ public final class ConsumerInstance {
       offsets.keySet().retainAll(consumer().assignment());
       long answers = answersReturned;
       answersCommitSent = answers;
+      commitsInFlight++;
       // The callback runs inside a later poll, on this executor. Until it confirms, close and revoke still commit
       // synchronously, so a failed async commit is not the last word. commitAsync sends the request at once.
       // A copy that another node has fenced (group.instance.id) gets FencedInstanceIdException here, and its next
       // poll throws it: the commit changed nothing, and the copy is dropped.
       consumer().commitAsync(offsets, (o, e) -> {
+        commitsInFlight--;
         if (e != null) {
           log.debug("Auto-commit of consumer {} failed", id, e);
           if (answersCommitSent == answers) {
