@@ -122,6 +122,8 @@ class DurableConsumersTest {
     int duplicates;
     int next;
     Node last;
+    /** Appended to every records request, e.g. a max_bytes that makes small answers. */
+    String readQuery = "";
     /** The node of every answer that carried records, in order, and the answer that first returned each record. */
     final List<String> answeredBy = new ArrayList<>();
     final Map<String, Integer> firstReturnedIn = new HashMap<>();
@@ -151,7 +153,8 @@ class DurableConsumersTest {
 
     /** One read on the next node; its records go into {@code into}, a record already there counts as a duplicate. */
     void readOnce(String base, int timeoutMs, Set<String> into) {
-      DirectCalls.Reply reply = call("GET", base + "/records?timeout=" + timeoutMs, null, null, "Accept", JSON_V2);
+      DirectCalls.Reply reply = call("GET", base + "/records?timeout=" + timeoutMs + readQuery, null, null, "Accept",
+          JSON_V2);
       if (reply.status() == 200) {
         took(last.name, reply.json(), into);
       }
@@ -235,6 +238,40 @@ class DurableConsumersTest {
     for (Node n : rr.nodes) {
       awaitStatus(n, base(instance) + "/subscription", 404);
     }
+  }
+
+  /**
+   * Small answers, so the instance moves dozens of times: each move repeats at most the previous node's last answer
+   * (its commit is sent right after it, asynchronously). A node that stops (closes) commits what it returned
+   * synchronously first, so after a sticky stretch on it the next node repeats nothing.
+   */
+  @Test
+  void smallAnswersMovingOftenStayWithinTheBoundAndAClosingNodeHandsOverWithNoRepeat() {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 2);
+    RoundRobin rr = new RoundRobin(new Node("a"), new Node("b"), new Node("c"));
+    rr.readQuery = "&max_bytes=500"; // about 50 records an answer
+    String instance = createAndSubscribe(rr, topic);
+    produce(topic, 3000);
+    rr.readUntil(base(instance), 1500);
+    assertTrue(rr.answeredBy.size() >= 20, "answers: " + rr.answeredBy.size());
+
+    Node sticky = rr.nodes.get(rr.next % rr.nodes.size());
+    for (int i = 0; i < 10; i++) { // a sticky stretch on one node: answered from its buffer, committed after
+      DirectCalls.Reply reply = sticky.calls.call("GET", base(instance) + "/records?timeout=3000&max_bytes=500",
+          null, null, "Accept", JSON_V2);
+      assertEquals(200, reply.status(), reply.body());
+      rr.took(sticky.name, reply.json(), rr.seen);
+    }
+    int before = rr.duplicates;
+    sticky.stop();
+    started.remove(sticky);
+    rr.nodes.remove(sticky);
+    rr.readUntil(base(instance), 3000);
+
+    assertEquals(List.of(), rr.failures);
+    assertEquals(3000, rr.seen.size());
+    assertEquals(List.of(), rr.beyondBound, rr.duplicates + " records twice");
+    assertEquals(before, rr.duplicates, "the closing node committed before it let the instance go");
   }
 
   @Test
