@@ -465,7 +465,7 @@ public final class ConsumerInstance {
       }
     }
     if (commitEveryAnswer) {
-      autoCommitIfDue(); // the poll may have acknowledged the commit in flight: send the answers given since
+      autoCommitQuietly(); // the poll may have acknowledged the commit in flight: send the answers given since
     }
     return any;
   }
@@ -771,6 +771,7 @@ public final class ConsumerInstance {
       try {
         autoCommitIfDue();
       } catch (RuntimeException e) {
+        lost |= e instanceof FencedInstanceIdException; // another node took it over: the registry drops this copy
         log.debug("Auto-commit of consumer {} failed", id, e);
       }
     }
