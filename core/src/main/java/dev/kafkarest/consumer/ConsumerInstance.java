@@ -208,9 +208,10 @@ public final class ConsumerInstance {
 
   /**
    * Before the first call, for a durable instance: with auto-commit, the positions of every answer that carries
-   * records are committed asynchronously right after the answer is handed over (and again at the start of the next
-   * read if that commit failed), so that a move or a crash repeats at most what was returned after the last commit
-   * that landed: normally nothing, or the last answer.
+   * records are committed asynchronously right after the answer is handed over (while a commit is unacknowledged,
+   * with the next one, at the latest {@link #COMMIT_IN_FLIGHT_NANOS} later; after a failure, at the next answer or
+   * poll), so that a move or a crash repeats at most what was returned after the last commit that landed:
+   * normally nothing, or the last answer.
    */
   void commitAfterEachAnswer() {
     this.commitEveryAnswer = true;
