@@ -142,6 +142,7 @@ public final class ConsumerRegistry implements AutoCloseable {
       }
       if (durable != null) {
         instance.onSubscriptionChange(() -> durable.subscriptionChanged(instance));
+        instance.commitAfterEachAnswer(); // asynchronously, after the answer: a sticky read pays no round trip
       }
       ConsumerInstance existing = instances.putIfAbsent(id, instance);
       if (existing != null) {
@@ -317,11 +318,6 @@ public final class ConsumerRegistry implements AutoCloseable {
           : config.getLong(KafkaRestConfig.FETCH_MIN_BYTES);
       // The permit is back before the caller sees the answer, so the client's next read is not refused.
       CompletionStage<List<ConsumedRecord>> records = instance.read(new ReadLimits(timeoutMs, maxBytes, minBytes));
-      if (durable != null && instance.autoCommits()) {
-        // Durable: what an answer carries is committed before it goes out, so the next node starts after it.
-        records = records.thenCompose(r -> r.isEmpty() ? CompletableFuture.completedFuture(r)
-            : instance.commit(null).thenApply(v -> r));
-      }
       return metrics.read(records).whenComplete((r, e) -> polls.release());
     } catch (RuntimeException e) {
       polls.release();

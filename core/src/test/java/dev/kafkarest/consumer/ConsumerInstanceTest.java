@@ -80,6 +80,32 @@ class ConsumerInstanceTest {
     assertEquals(Map.of(TP, new OffsetAndMetadata(RECORDS)), synced);
   }
 
+  /**
+   * A durable instance commits each answer's positions right after the answer, whatever auto.commit.interval.ms
+   * says, without a close; an instance that is not durable waits for the interval (here a minute).
+   */
+  @Test
+  void aDurableInstanceCommitsRightAfterEachAnswer() throws Exception {
+    assertEquals(null, committedAfterReadingAll(false), "control: the interval has not passed");
+    assertEquals(new OffsetAndMetadata(RECORDS), committedAfterReadingAll(true));
+  }
+
+  private OffsetAndMetadata committedAfterReadingAll(boolean durable) throws Exception {
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    ConsumerInstance instance = instance(consumer, format(false, null), 60_000);
+    if (durable) {
+      instance.commitAfterEachAnswer();
+    }
+    readAll(instance, consumer);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    OffsetAndMetadata committed = consumer.committed(Set.of(TP)).get(TP);
+    while (durable && !new OffsetAndMetadata(RECORDS).equals(committed) && System.nanoTime() < deadline) {
+      Thread.sleep(5); // the last answer's commit runs on the pool after the answer
+      committed = consumer.committed(Set.of(TP)).get(TP);
+    }
+    return committed;
+  }
+
   @Test
   void dataTooDeeplyNestedToDecodeFailsTheReadAndLosesNothing() throws Exception {
     MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");

@@ -26,9 +26,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * What durable consumer instances cost, measured in-process (calls through {@link KafkaRest#handle}, no HTTP) on
- * one embedded broker: the latency of a sticky records read with durable instances off and on (auto-commit, so
- * durable mode commits before it answers, and manual commit), and of a read that lands on a node that does not
- * hold the instance (a takeover), with the reads alternating between two nodes.
+ * one embedded broker: the latency of a sticky records read with durable instances off and on (auto-commit, which
+ * in durable mode commits asynchronously right after each answer, and manual commit), and of a read that lands on
+ * a node that does not hold the instance (a takeover), with the reads alternating between two nodes.
  *
  * <pre>
  * mvn -B -q -pl examples -am package -DskipTests

@@ -12,6 +12,7 @@ import dev.kafkarest.testing.SharedKafka;
 import dev.kafkarest.testing.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Durable consumer instances over real HTTP: three proxy nodes, each its own {@code KafkaRest} behind its own
  * Jetty, one broker, and a client that sends every call to the next node. Create on one node, subscribe on the
- * next, read 10 000 records across all three, commit and delete on others: no 404, nothing lost, nothing twice.
+ * next, read 10 000 records across all three, commit and delete on others: no 404, nothing lost, and a record
+ * twice only within the documented bound (it was in the last answer a node gave before the instance moved on).
  */
 @ExtendWith(SharedKafka.class)
 class JettyDurableNodesTest {
@@ -36,7 +38,7 @@ class JettyDurableNodesTest {
   private static final int RECORDS = 10_000;
 
   @Test
-  void everyCallOnTheNextNodeReadsEveryRecordOnce() throws Exception {
+  void everyCallOnTheNextNodeReadsEveryRecordWithinTheDuplicateBound() throws Exception {
     String stateTopic = "_state-http-" + UUID.randomUUID();
     String group = "g-http-" + UUID.randomUUID();
     String topic = Topics.create(SharedKafka.bootstrapServers(), 3);
@@ -53,8 +55,10 @@ class JettyDurableNodesTest {
       List<HttpCalls> calls = servers.stream().map(s -> new HttpCalls(s.mount())).toList();
       List<String> failures = new ArrayList<>();
       int[] next = {0};
+      int[] lastNode = {0};
       RoundRobin rr = (method, path, type, body, headers) -> {
-        HttpCalls node = calls.get(next[0]++ % calls.size());
+        lastNode[0] = next[0]++ % calls.size();
+        HttpCalls node = calls.get(lastNode[0]);
         Reply reply = switch (method) {
           case "GET" -> node.get(path, headers);
           case "DELETE" -> node.delete(path, headers);
@@ -74,13 +78,29 @@ class JettyDurableNodesTest {
       produce(topic, RECORDS);
 
       Set<String> seen = new HashSet<>();
+      List<Integer> answeredBy = new ArrayList<>(); // the node of every answer that carried records
+      Map<String, Integer> firstIn = new HashMap<>(); // the answer that first returned each record
       int duplicates = 0;
+      List<String> beyondBound = new ArrayList<>();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       while (seen.size() < RECORDS && System.nanoTime() < deadline) {
         Reply read = rr.call("GET", base + "/records?timeout=3000", null, null, "Accept", JSON_V2);
-        if (read.status() == 200) {
+        if (read.status() == 200 && !read.json().isEmpty()) {
+          int answer = answeredBy.size();
+          answeredBy.add(lastNode[0]);
           for (JsonNode r : read.json()) {
-            duplicates += seen.add(r.get("partition").asInt() + ":" + r.get("offset").asLong()) ? 0 : 1;
+            String key = r.get("partition").asInt() + ":" + r.get("offset").asLong();
+            if (seen.add(key)) {
+              firstIn.put(key, answer);
+              continue;
+            }
+            duplicates++;
+            int first = firstIn.get(key);
+            // The bound: only another node repeats a record, and only one of a node's last answer before the move.
+            if (answeredBy.get(first).equals(lastNode[0])
+                || answeredBy.get(first + 1).equals(answeredBy.get(first))) {
+              beyondBound.add(key + " first in answer " + first + ", again in answer " + answer);
+            }
           }
         }
       }
@@ -89,7 +109,7 @@ class JettyDurableNodesTest {
 
       assertEquals(List.of(), failures, "every call answered on whichever node it reached");
       assertEquals(RECORDS, seen.size(), "records read");
-      assertEquals(0, duplicates, "auto-commit commits what an answer carries before it goes out");
+      assertEquals(List.of(), beyondBound, duplicates + " records twice (auto-commit commits right after each answer)");
     } finally {
       for (JettyServer s : servers) {
         s.close();
