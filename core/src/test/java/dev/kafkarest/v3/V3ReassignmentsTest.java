@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -112,20 +113,27 @@ class V3ReassignmentsTest {
       get(404, base + "/topics/" + still + "/partitions/0/reassignment");
 
       // A cancelled move is over at once: the partition is back on its old replicas.
+      long cancelled = System.nanoTime();
       admin.alterPartitionReassignments(Map.of(p1, Optional.empty())).all().get(BOUND_S, TimeUnit.SECONDS);
       awaitStatus(404, base + "/topics/" + topic + "/partitions/1/reassignment");
+      long cancelMs = (System.nanoTime() - cancelled) / 1_000_000;
       assertMoving(get(200, all).json().get("data"), topic, 0);
       assertMoving(get(200, ofTopic).json().get("data"), topic, 0);
       assertReassignment(get(200, base + "/topics/" + topic + "/partitions/0/reassignment").json(), topic, 0);
 
       // Without the throttle the copy catches up and the move completes.
+      long unthrottled = System.nanoTime();
       throttle(admin, topic, AlterConfigOp.OpType.DELETE);
       awaitStatus(404, base + "/topics/" + topic + "/partitions/0/reassignment");
+      System.out.printf("reassignments: cancelled move gone after %d ms; unthrottled move done after %d ms%n",
+          cancelMs, (System.nanoTime() - unthrottled) / 1_000_000);
       assertEquals(0, get(200, all).json().get("data").size());
       assertEquals(0, get(200, ofTopic).json().get("data").size());
       assertEquals(Map.of(0, TARGET, 1, SOURCE), replicas(admin, topic), "partition 0 moved, partition 1 stayed");
 
       assertEquals(List.of(), mismatches, String.join("\n", mismatches));
+      assertEquals(Set.of("listAllReassignments", "listTopicReassignments", "getReassignment"),
+          ours.checkedOperations(), "the operations whose answers were checked against our document");
       if (confluent != null) {
         List<String> upstreamMismatches = new ArrayList<>();
         answers.forEach(a -> upstreamMismatches.addAll(confluent.check("GET", a.path(), a.reply())));
