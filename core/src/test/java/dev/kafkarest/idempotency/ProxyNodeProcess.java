@@ -3,10 +3,8 @@ package dev.kafkarest.idempotency;
 import dev.kafkarest.KafkaRest;
 import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.kafka.KafkaClients;
-import java.io.BufferedReader;
+import dev.kafkarest.testing.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,38 +25,21 @@ final class ProxyNodeProcess implements AutoCloseable {
   private static final String STOPPED = "STOPPED-IN-TRANSACTION";
 
   private final Process process;
-  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private final CompletableFuture<String> stopped;
 
   private ProxyNodeProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(this::readOutput, "proxy-node-output");
-    reader.setDaemon(true);
-    reader.start();
+    this.stopped = ChildJvm.awaitLine(process, STOPPED::equals, "the proxy node", "proxy-node-output");
   }
 
   /** Starts the node; it sends {@code body} to {@code path} with {@code key} and stops where {@code mode} says. */
   static ProxyNodeProcess start(String bootstrap, String markerTopic, String nodeId, String mode, String path,
                                 String body, String key) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+    Process p = new ProcessBuilder(ChildJvm.java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
         ProxyNodeProcess.class.getName(), bootstrap, markerTopic, nodeId, mode, path, body, key)
         .redirectErrorStream(true)
         .start();
     return new ProxyNodeProcess(p);
-  }
-
-  private void readOutput() {
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.equals(STOPPED)) {
-          stopped.complete(null);
-        }
-      }
-      stopped.completeExceptionally(new IOException("the proxy node exited: " + process.waitFor()));
-    } catch (IOException | InterruptedException e) {
-      stopped.completeExceptionally(e);
-    }
   }
 
   /** Waits until the node is stopped inside its transaction. */

@@ -1,9 +1,6 @@
 package dev.kafkarest.testing;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,35 +40,16 @@ public final class BrokerProcess implements AutoCloseable {
     String classpath = String.join(File.pathSeparator,
         target.resolve("test-classes").toString(), target.resolve("classes").toString(),
         Files.readString(file, StandardCharsets.UTF_8).trim());
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", classpath, BrokerProcess.class.getName())
+    Process process = new ProcessBuilder(ChildJvm.java(), "-Xmx512m", "-cp", classpath, BrokerProcess.class.getName())
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
-    CompletableFuture<String> ready = new CompletableFuture<>();
-    Thread reader = new Thread(() -> readOutput(process, ready), "broker-process-output");
-    reader.setDaemon(true);
-    reader.start();
+    CompletableFuture<String> ready = ChildJvm.awaitLine(process, line -> line.startsWith(READY), "the broker process",
+        "broker-process-output");
     try {
-      return new BrokerProcess(process, ready.get(90, TimeUnit.SECONDS));
+      return new BrokerProcess(process, ready.get(90, TimeUnit.SECONDS).substring(READY.length()).trim());
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IllegalStateException("the broker process did not start", e);
-    }
-  }
-
-  /** Takes the ready line, then drains the rest so that the child never blocks on a full pipe. */
-  private static void readOutput(Process process, CompletableFuture<String> ready) {
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.startsWith(READY)) {
-          ready.complete(line.substring(READY.length()).trim());
-        }
-      }
-      ready.completeExceptionally(new IOException("the broker process exited: " + process.waitFor()));
-    } catch (IOException | InterruptedException e) {
-      ready.completeExceptionally(e);
     }
   }
 
@@ -92,9 +70,7 @@ public final class BrokerProcess implements AutoCloseable {
     try (EmbeddedKafka kafka = new EmbeddedKafka()) {
       System.out.println(READY + kafka.bootstrapServers());
       System.out.flush();
-      while (System.in.read() >= 0) {
-        // nothing is sent: end of input means the test JVM is done (or gone)
-      }
+      ChildJvm.awaitEndOfInput(); // the test JVM is done (or gone)
     }
   }
 }

@@ -1,18 +1,9 @@
 package dev.kafkarest.testing;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real three-broker Kafka cluster (KRaft), bound to 127.0.0.1 only: one controller (node 0) and brokers 1, 2 and 3,
@@ -44,7 +29,7 @@ public final class EmbeddedCluster implements AutoCloseable {
   private static final String SESSION_TIMEOUT_MS = "6000";
 
   private final Path dir;
-  private final String clusterId = Uuid.randomUuid().toString();
+  private final String clusterId = KraftNode.newClusterId();
   private final int controllerPort;
   private final Map<Integer, Integer> brokerPorts = new LinkedHashMap<>();
   private final Map<Integer, KafkaRaftServer> running = new HashMap<>();
@@ -59,9 +44,9 @@ public final class EmbeddedCluster implements AutoCloseable {
   public EmbeddedCluster(Set<Integer> brokersInOwnJvm) throws Exception {
     ownJvm = Set.copyOf(brokersInOwnJvm);
     dir = Files.createTempDirectory("kraft-cluster-");
-    controllerPort = freePort();
+    controllerPort = KraftNode.freePort();
     for (int id = 1; id <= BROKERS; id++) {
-      brokerPorts.put(id, freePort());
+      brokerPorts.put(id, KraftNode.freePort());
     }
     format(CONTROLLER_ID);
     brokerPorts.keySet().forEach(this::format);
@@ -86,8 +71,7 @@ public final class EmbeddedCluster implements AutoCloseable {
       process = processes.remove(id);
     }
     if (server != null) {
-      server.shutdown();
-      server.awaitShutdown();
+      KraftNode.stop(server);
     }
     if (process != null) {
       try {
@@ -148,33 +132,17 @@ public final class EmbeddedCluster implements AutoCloseable {
     p.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("num.partitions", "1");
+    KraftNode.putBrokerDefaults(p, 3, 2);
     p.put("default.replication.factor", "3");
     p.put("min.insync.replicas", "2");
-    p.put("offsets.topic.replication.factor", "3");
-    p.put("offsets.topic.num.partitions", "1");
-    p.put("transaction.state.log.replication.factor", "3");
-    p.put("transaction.state.log.min.isr", "2");
     p.put("transaction.state.log.num.partitions", "3"); // 50 by default: slow to create on a small machine
-    p.put("share.coordinator.state.topic.replication.factor", "3");
-    p.put("share.coordinator.state.topic.min.isr", "2");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("log.cleaner.dedupe.buffer.size", "2097152");
     p.put("auto.create.topics.enable", "false");
     return p;
   }
 
   private void format(int id) {
     try {
-      new Formatter()
-          .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-          .setNodeId(id)
-          .setClusterId(clusterId)
-          .setDirectories(List.of(logDir(id)))
-          .setMetadataLogDirectory(logDir(id))
-          .setControllerListenerName("CONTROLLER")
-          .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-          .run();
+      KraftNode.format(id, clusterId, logDir(id));
     } catch (Exception e) {
       throw new IllegalStateException("could not format node " + id, e);
     }
@@ -185,16 +153,15 @@ public final class EmbeddedCluster implements AutoCloseable {
       startProcess(id);
       return;
     }
-    KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config(id), false), Time.SYSTEM);
-    server.startup();
+    KafkaRaftServer server = KraftNode.start(config(id));
     synchronized (this) {
       running.put(id, server);
     }
   }
 
   private void startProcess(int id) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), EmbeddedCluster.class.getName()));
+    List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-Xmx256m", "-cp",
+        System.getProperty("java.class.path"), EmbeddedCluster.class.getName()));
     config(id).forEach((k, v) -> command.add(k + "=" + v));
     Process process;
     try {
@@ -202,10 +169,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("could not start broker " + id, e);
     }
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread reader = new Thread(() -> readOutput(process, ready), "cluster-broker-" + id + "-output");
-    reader.setDaemon(true);
-    reader.start();
+    CompletableFuture<String> ready = ChildJvm.awaitLine(process, READY::equals, "the broker process",
+        "cluster-broker-" + id + "-output");
     try {
       ready.get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -217,22 +182,6 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
   }
 
-  /** Waits for the ready line, then drains the rest so that the child never blocks on a full pipe. */
-  private static void readOutput(Process process, CompletableFuture<Void> ready) {
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.equals(READY)) {
-          ready.complete(null);
-        }
-      }
-      ready.completeExceptionally(new IOException("the broker process exited: " + process.waitFor()));
-    } catch (IOException | InterruptedException e) {
-      ready.completeExceptionally(e);
-    }
-  }
-
   /** The child: one broker, configured by {@code key=value} arguments, until its standard input ends. */
   public static void main(String[] args) throws Exception {
     Map<String, Object> config = new HashMap<>();
@@ -240,15 +189,11 @@ public final class EmbeddedCluster implements AutoCloseable {
       int eq = arg.indexOf('=');
       config.put(arg.substring(0, eq), arg.substring(eq + 1));
     }
-    KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
-    server.startup();
+    KafkaRaftServer server = KraftNode.start(config);
     System.out.println(READY);
     System.out.flush();
-    while (System.in.read() >= 0) {
-      // nothing is sent: end of input means the test JVM stops this broker (or is gone)
-    }
-    server.shutdown();
-    server.awaitShutdown();
+    ChildJvm.awaitEndOfInput(); // the test JVM stops this broker (or is gone)
+    KraftNode.stop(server);
   }
 
   @Override
@@ -256,16 +201,6 @@ public final class EmbeddedCluster implements AutoCloseable {
     List<Integer> brokers = new ArrayList<>(brokerPorts.keySet());
     brokers.forEach(this::stop);
     stop(CONTROLLER_ID);
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return s.getLocalPort();
-    }
+    KraftNode.deleteTree(dir);
   }
 }

@@ -1,24 +1,12 @@
 package dev.kafkarest.testing;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real single-node Kafka (KRaft, broker and controller in one process) bound to 127.0.0.1 only. It uses
@@ -51,12 +39,12 @@ public final class EmbeddedKafka implements AutoCloseable {
   public EmbeddedKafka(Map<String, Object> extraConfig, List<String> securedListeners) throws Exception {
     this.extraConfig = Map.copyOf(extraConfig);
     for (String name : securedListeners) {
-      extraListeners.put(name, freePort());
+      extraListeners.put(name, KraftNode.freePort());
     }
     this.dir = Files.createTempDirectory("kraft-");
     this.logDir = dir.resolve("data").toString();
-    this.brokerPort = freePort();
-    this.controllerPort = freePort();
+    this.brokerPort = KraftNode.freePort();
+    this.controllerPort = KraftNode.freePort();
     format();
     start();
   }
@@ -78,35 +66,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", logDir);
-    p.put("num.partitions", "1");
-    p.put("offsets.topic.replication.factor", "1");
-    p.put("offsets.topic.num.partitions", "1");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("log.cleaner.dedupe.buffer.size", "2097152");
+    KraftNode.putBrokerDefaults(p, 1, 1);
     p.put("auto.create.topics.enable", "true");
     p.putAll(extraConfig);
     return p;
   }
 
   private void format() throws Exception {
-    new Formatter()
-        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-        .setNodeId(1)
-        .setClusterId(Uuid.randomUuid().toString())
-        .setDirectories(List.of(logDir))
-        .setMetadataLogDirectory(logDir)
-        .setControllerListenerName("CONTROLLER")
-        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-        .run();
+    KraftNode.format(1, KraftNode.newClusterId(), logDir);
   }
 
   private synchronized void start() {
-    server = new KafkaRaftServer(new KafkaConfig(config(), false), Time.SYSTEM);
-    server.startup();
+    server = KraftNode.start(config());
   }
 
   public String bootstrapServers() {
@@ -125,8 +96,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Stops the broker, keeping its data and ports, so that {@link #restart()} brings the same cluster back. */
   public synchronized void stop() {
     if (server != null) {
-      server.shutdown();
-      server.awaitShutdown();
+      KraftNode.stop(server);
       server = null;
     }
   }
@@ -139,16 +109,6 @@ public final class EmbeddedKafka implements AutoCloseable {
   @Override
   public void close() throws IOException {
     stop();
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return s.getLocalPort();
-    }
+    KraftNode.deleteTree(dir);
   }
 }
