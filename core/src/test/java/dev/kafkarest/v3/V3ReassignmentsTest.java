@@ -129,7 +129,14 @@ class V3ReassignmentsTest {
           cancelMs, (System.nanoTime() - unthrottled) / 1_000_000);
       assertEquals(0, get(200, all).json().get("data").size());
       assertEquals(0, get(200, ofTopic).json().get("data").size());
-      assertEquals(Map.of(0, TARGET, 1, SOURCE), replicas(admin, topic), "partition 0 moved, partition 1 stayed");
+      // The move's end reaches the metadata a moment after the reassignment is gone: wait for it, bounded.
+      Map<Integer, List<Integer>> placed = replicas(admin, topic);
+      long placedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (!placed.equals(Map.of(0, TARGET, 1, SOURCE)) && System.nanoTime() < placedBy) {
+        Thread.sleep(50);
+        placed = replicas(admin, topic);
+      }
+      assertEquals(Map.of(0, TARGET, 1, SOURCE), placed, "partition 0 moved, partition 1 stayed");
 
       assertEquals(List.of(), mismatches, String.join("\n", mismatches));
       assertEquals(Set.of("listAllReassignments", "listTopicReassignments", "getReassignment"),
