@@ -2,6 +2,7 @@ package dev.kafkarest.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kafkarest.error.Errors;
+import java.nio.CharBuffer;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -16,20 +17,10 @@ public final class UnicodeText {
 
   /** Throws the 422 when {@code len} chars of {@code text} from {@code offset} hold a lone surrogate. */
   public static void check(char[] text, int offset, int len) {
-    int end = offset + len;
-    for (int i = offset; i < end; i++) {
-      char c = text[i];
-      if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text[i + 1])) {
-          i++;
-        } else {
-          throw loneSurrogate(c);
-        }
-      }
-    }
+    check(CharBuffer.wrap(text, offset, len));
   }
 
-  public static void check(String text) {
+  public static void check(CharSequence text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isSurrogate(c)) {

@@ -29,6 +29,11 @@ final class JettyJsonErrors {
     response.write(true, ByteBuffer.wrap(ContainerErrors.body(code, message)), callback);
   }
 
+  private static ByteBuffer jsonBody(HttpFields.Mutable fields, int status, String reason) {
+    fields.put(HttpHeader.CONTENT_TYPE, ContainerErrors.CONTENT_TYPE);
+    return ByteBuffer.wrap(ContainerErrors.body(status, reason));
+  }
+
   static final class ForServer extends org.eclipse.jetty.server.handler.ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
@@ -38,8 +43,7 @@ final class JettyJsonErrors {
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-      fields.put(HttpHeader.CONTENT_TYPE, ContainerErrors.CONTENT_TYPE);
-      return ByteBuffer.wrap(ContainerErrors.body(status, reason));
+      return jsonBody(fields, status, reason);
     }
   }
 
@@ -52,8 +56,7 @@ final class JettyJsonErrors {
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-      fields.put(HttpHeader.CONTENT_TYPE, ContainerErrors.CONTENT_TYPE);
-      return ByteBuffer.wrap(ContainerErrors.body(status, reason));
+      return jsonBody(fields, status, reason);
     }
   }
 }
