@@ -15,9 +15,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * What a client read from one durable consumer instance, checked against the group's committed offsets as the
  * broker reports them between calls. The README's bound: a record comes again only if it was returned after the
- * last commit that landed. Commits only move forward (an older owner's commit is fenced once a newer one joined the
- * group, and a dead one sends none), so once the broker showed a committed offset past a record, no node that took
- * the instance over afterwards may return it. A node answers from the committed positions it read when it took the
+ * last commit that landed. For a client that never seeks, commits only move forward (an older owner's commit is
+ * fenced once a newer one joined the group, and a dead one sends none), so once the broker showed a committed offset
+ * past a record, no node that took the instance over afterwards may return it. A node answers from the committed positions it read when it took the
  * instance over, or, for the milliseconds until its reader sees another node's claim, from the copy it had (README:
  * "may get answers from the old copy's buffer"): so a repeat is beyond the bound when it is behind the committed
  * offset seen before that node's previous request. The other direction is checked as well: the group never has a

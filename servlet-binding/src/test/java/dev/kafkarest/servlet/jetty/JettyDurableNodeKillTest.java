@@ -80,7 +80,8 @@ class JettyDurableNodeKillTest {
       assertEquals(204, rr.call("POST", base + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}")
           .reply().status());
       produce(bootstrap, topic, RECORDS);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      long readStart = System.nanoTime();
+      long deadline = readStart + TimeUnit.SECONDS.toNanos(180); // about 10 s here; generous for a loaded machine
 
       // Read round-robin until the child has just answered with records, a third of the way in: kill it at once.
       Answer last;
@@ -114,6 +115,7 @@ class JettyDurableNodeKillTest {
           sinceKillToFirstRecords = System.nanoTime() - killedAt;
         }
       }
+      long whileDownNanos = System.nanoTime() - killedAt;
       int duplicatesAfterKill = ledger.duplicates - duplicatesBeforeKill;
       int skippedWhileDown = rr.skipped;
 
@@ -124,26 +126,29 @@ class JettyDurableNodeKillTest {
       long restartNanos = System.nanoTime() - restartAt;
       rr.replace(new Node("c", restarted.mount()));
       int byRestarted = 0;
-      while (ledger.seen.size() < RECORDS && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(30)) {
+      long restartedAt = System.nanoTime();
+      while (ledger.seen.size() < RECORDS && System.nanoTime() < deadline) {
         ledger.observeCommits();
         Answer a = read(rr, ledger, base);
         if (a.node().name.equals("c") && carriesRecords(a)) {
           byRestarted++;
         }
       }
+      long afterRestartNanos = System.nanoTime() - restartedAt;
       ledger.observeCommits();
       assertEquals(200, rr.call("POST", base + "/offsets", V2, null).reply().status());
       assertEquals(204, rr.call("DELETE", base, null, null).reply().status());
 
-      System.out.printf("SIGKILL test: %d answers with records, kill after answer %d (%d records seen; SIGKILL took"
-              + " %d ms), first request after the kill (on %s, a take-over) %d ms, first records after the kill %d ms;"
-              + " %d connections to the dead node skipped; child restart %d ms, %d answers from the restarted node;"
-              + " %d records twice (%d after the kill, %d not from the latest answer of their partition);"
-              + " %d retried: %s%n",
-          ledger.answers(), answersBeforeKill, ledger.seen.size(), ms(killNanos), firstAfterKill.node().name,
+      System.out.printf("SIGKILL test: %d answers with records, kill after answer %d (SIGKILL took %d ms), first"
+              + " request after the kill (on %s, a take-over) %d ms, first records after the kill %d ms; %d connections"
+              + " to the dead node skipped; child restart %d ms, %d answers from the restarted node; %d records read,"
+              + " %d twice (%d after the kill, %d not from the latest answer of their partition); %d retried %s;"
+              + " reading %d ms before the kill, %d ms while down, %d ms after the restart; slowest read %d ms%n",
+          ledger.answers(), answersBeforeKill, ms(killNanos), firstAfterKill.node().name,
           ms(firstAfterKill.nanos()), sinceKillToFirstRecords < 0 ? -1 : ms(sinceKillToFirstRecords),
-          skippedWhileDown, ms(restartNanos), byRestarted, ledger.duplicates, duplicatesAfterKill,
-          ledger.repeatsFromOlderAnswers, rr.retried.size(), rr.retried);
+          skippedWhileDown, ms(restartNanos), byRestarted, ledger.seen.size(), ledger.duplicates, duplicatesAfterKill,
+          ledger.repeatsFromOlderAnswers, rr.retried.size(), rr.retried, ms(killedAt - readStart),
+          ms(whileDownNanos), ms(afterRestartNanos), ms(slowestRead));
 
       String logs = "\nthe restarted child's log:\n" + restarted.logTail();
       assertEquals(List.of(), rr.failures, "every call answered on a live node" + logs);
@@ -165,8 +170,11 @@ class JettyDurableNodeKillTest {
     }
   }
 
-  private static Answer read(RoundRobinNodes rr, CommittedReadLedger ledger, String base) {
+  private long slowestRead;
+
+  private Answer read(RoundRobinNodes rr, CommittedReadLedger ledger, String base) {
     Answer answer = rr.call("GET", base + READ, null, null, "Accept", JSON_V2);
+    slowestRead = Math.max(slowestRead, answer.nanos());
     if (answer.reply().status() == 200) {
       ledger.took(answer.node().name, answer.reply().json());
     }
