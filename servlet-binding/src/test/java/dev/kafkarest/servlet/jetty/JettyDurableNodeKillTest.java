@@ -150,7 +150,8 @@ class JettyDurableNodeKillTest {
           ledger.repeatsFromOlderAnswers, rr.retried.size(), rr.retried, ms(killedAt - readStart),
           ms(whileDownNanos), ms(afterRestartNanos), ms(slowestRead));
 
-      String logs = "\nthe restarted child's log:\n" + restarted.logTail();
+      String logs = "\nthe killed child's log:\n" + child.logTail() + "\nthe restarted child's log:\n"
+          + restarted.logTail();
       assertEquals(List.of(), rr.failures, "every call answered on a live node" + logs);
       assertEquals(RECORDS, ledger.seen.size(), "records read" + logs);
       assertEquals(List.of(), ledger.beyondBound, ledger.duplicates + " records twice");
