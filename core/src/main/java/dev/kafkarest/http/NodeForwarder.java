@@ -253,12 +253,13 @@ public final class NodeForwarder implements AutoCloseable {
   }
 
   /**
-   * Stops the pool. The client's own selector thread ends once the client is unreachable (the JDK's design; its
-   * {@code close}, from Java 21, would wait for exchanges in flight). An outcome that completes after this runs its
-   * actions on the completing thread.
+   * Stops the pool once what it was given has run (dropping queued work would leave requests without an answer).
+   * The client's own selector thread ends once the client is unreachable (the JDK's design; its {@code close}, from
+   * Java 21, would wait for exchanges in flight). An outcome that completes after this runs its actions on the
+   * completing thread.
    */
   @Override
   public void close() {
-    executor.shutdownNow();
+    executor.shutdown();
   }
 }

@@ -55,12 +55,12 @@ final class InstanceForwarding {
       ConsumerRegistry.Owner owner;
       Duration bound;
       try {
-        guard.require(req, Operation.CONSUME, Resource.group(p.get("group")));
         Optional<ConsumerRegistry.Owner> found = registry.ownerElsewhere(p.get("group"), p.get("name"),
             req.principal(), req.header("Authorization").isPresent());
         if (found.isEmpty()) {
-          return local.handle(req, p);
+          return local.handle(req, p); // held here (a sticky call pays one map look-up), or to take over
         }
+        guard.require(req, Operation.CONSUME, Resource.group(p.get("group")));
         owner = found.get();
         bound = records ? readBound(req, owner) : CALL_BOUND;
       } catch (RuntimeException e) {
