@@ -262,6 +262,30 @@ class JettyDurableForwardingTest {
   }
 
   @Test
+  void anOwnerThatIsClosingAnswers503AndTheNextNodeTakesTheInstanceOver() throws Exception {
+    String group = "g-closing-" + UUID.randomUUID();
+    String base = "/consumers/" + group + "/instances/c1";
+    Node closing = new Node("fd");
+    try {
+      assertEquals(200, closing.calls.post("/consumers/" + group, V2, "{\"name\":\"c1\"}").status());
+      assertEquals(204, closing.calls.post(base + "/subscription", V2, "{\"topics\":[\"t-closing\"]}").status());
+      closing.rest.close(); // its server still answers: 503 to everything, as in a host's shutdown
+      assertEquals(503, closing.calls.get(base + "/subscription").status());
+      Snapshot before = Snapshot.now();
+      Reply moved = NODES.get(1).calls.get(base + "/subscription");
+      assertEquals(200, moved.status(), moved.toString());
+      assertEquals("[\"t-closing\"]", moved.json().get("topics").toString(), "the subscription came along");
+      Snapshot after = Snapshot.now().minus(before);
+      assertEquals(1, after.tookOver.get(1), "node b tried the owner, then took the instance over");
+      assertEquals(1, after.instances.get(1));
+      assertEquals(204, NODES.get(1).calls.delete(base).status());
+    } finally {
+      closing.server.stop();
+      closing.rest.close();
+    }
+  }
+
+  @Test
   void theAccessRuleHoldsOnTheOwnerAndTheMarkerGrantsNothing() {
     String group = "g-auth-" + UUID.randomUUID();
     String base = "/consumers/" + group + "/instances/c1";
