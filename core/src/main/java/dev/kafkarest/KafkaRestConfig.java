@@ -147,6 +147,14 @@ public final class KafkaRestConfig {
         getLong(key);
       }
     }
+    String nodeUrl = get(CONSUMER_NODE_URL);
+    if (!nodeUrl.isBlank()) {
+      try {
+        dev.kafkarest.http.NodeForwarder.baseUrl(nodeUrl); // checked before any client exists
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(CONSUMER_NODE_URL + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   public static Builder builder() {

@@ -3,7 +3,9 @@ package dev.kafkarest.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kafkarest.KafkaRestConfig;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +58,16 @@ class NodeForwarderTest {
         "http://user:pw@x/kafka", "http:///kafka", "not a url")) {
       assertThrows(IllegalArgumentException.class, () -> NodeForwarder.baseUrl(bad), bad);
     }
+  }
+
+  @Test
+  void aBadNodeUrlFailsTheConfigurationNamingTheKey() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaRestConfig.builder()
+        .bootstrapServers("127.0.0.1:9").set(KafkaRestConfig.CONSUMER_NODE_URL, "node-a:8080/kafka").build());
+    assertTrue(e.getMessage().startsWith(KafkaRestConfig.CONSUMER_NODE_URL), e.getMessage());
+    assertEquals("http://node-a:8080/kafka", KafkaRestConfig.builder().bootstrapServers("127.0.0.1:9")
+        .set(KafkaRestConfig.CONSUMER_NODE_URL, "http://node-a:8080/kafka").build()
+        .get(KafkaRestConfig.CONSUMER_NODE_URL));
   }
 
   @Test
