@@ -322,6 +322,39 @@ class JettyDurableForwardingTest {
   }
 
   @Test
+  void anEventStreamIsServedWhereItWasAskedForByTakingTheInstanceOver() throws Exception {
+    String group = "g-sse-" + UUID.randomUUID();
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    String base = "/consumers/" + group + "/instances/c1";
+    Node owner = NODES.get(0);
+    assertEquals(200, owner.calls.post("/consumers/" + group, V2,
+        "{\"name\":\"c1\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}").status());
+    assertEquals(204, owner.calls.post(base + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());
+    produce(topic, 1);
+    Snapshot before = Snapshot.now();
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    java.net.http.HttpResponse<java.util.stream.Stream<String>> stream = client.sendAsync(
+        java.net.http.HttpRequest.newBuilder(URI.create(NODES.get(2).calls.mount() + base + "/records"))
+            .header("Accept", "text/event-stream").GET().build(),
+        java.net.http.HttpResponse.BodyHandlers.ofLines()).get(30, TimeUnit.SECONDS);
+    try (java.util.stream.Stream<String> lines = stream.body()) {
+      assertEquals(200, stream.statusCode());
+      String data = lines.filter(l -> l.startsWith("data:")).findFirst().orElse("");
+      assertTrue(data.contains("\"i\":0"), data);
+    }
+    Snapshot after = Snapshot.now().minus(before);
+    assertEquals(List.of(0, 0, 0), after.forwarded, "not forwarded");
+    assertEquals(List.of(0, 0, 1), after.instances, "node c took it over for the stream");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    int status;
+    do { // the stream's end reaches node c once it notices the client left
+      status = NODES.get(2).calls.delete(base).status();
+    } while (status != 204 && System.nanoTime() < deadline);
+    assertEquals(204, status);
+  }
+
+  @Test
   void aForwardedRequestIsNeverForwardedAgain() {
     String group = "g-loop-" + UUID.randomUUID();
     String base = "/consumers/" + group + "/instances/c1";
