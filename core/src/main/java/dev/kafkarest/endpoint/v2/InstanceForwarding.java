@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 final class InstanceForwarding {
   private static final Logger log = LoggerFactory.getLogger(InstanceForwarding.class);
-  /** Beyond a read's own wait: the owner answers within wait + 200 ms, plus the hop. */
-  static final Duration READ_MARGIN = Duration.ofSeconds(1);
+  /** Beyond a read's own wait: the owner answers within wait + 200 ms, plus the hop, plus room for a loaded host. */
+  static final Duration READ_MARGIN = Duration.ofSeconds(2);
   /** Any other consumer call answers within 30 s on its node. */
   static final Duration CALL_BOUND = Duration.ofSeconds(35);
 
