@@ -69,7 +69,8 @@ public final class NodeForwarder implements AutoCloseable {
 
   private final String nodeName;
   private final ThreadPoolExecutor executor;
-  private final HttpClient client;
+  /** Null once closed: the JDK client's selector thread ends once nothing references the client. */
+  private volatile HttpClient client;
 
   /** {@code nodeName}: this node's name, sent in the {@value #MARKER} header (for the other node's logs). */
   public NodeForwarder(String nodeName) {
@@ -141,9 +142,13 @@ public final class NodeForwarder implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(new Unreachable(e));
     }
+    HttpClient http = client;
+    if (http == null) {
+      return CompletableFuture.completedFuture(new Unreachable(new IllegalStateException("closed")));
+    }
     CompletableFuture<Outcome> outcome;
     try {
-      outcome = client.sendAsync(outgoing, HttpResponse.BodyHandlers.ofByteArray())
+      outcome = http.sendAsync(outgoing, HttpResponse.BodyHandlers.ofByteArray())
           .thenApply(NodeForwarder::answered);
     } catch (RuntimeException e) { // closed, or a header the client refuses
       return CompletableFuture.completedFuture(new Unreachable(e));
@@ -253,13 +258,14 @@ public final class NodeForwarder implements AutoCloseable {
   }
 
   /**
-   * Stops the pool once what it was given has run (dropping queued work would leave requests without an answer).
-   * The client's own selector thread ends once the client is unreachable (the JDK's design; its {@code close}, from
-   * Java 21, would wait for exchanges in flight). An outcome that completes after this runs its actions on the
-   * completing thread.
+   * Stops the pool once what it was given has run (dropping queued work would leave requests without an answer),
+   * and lets go of the client: its own selector thread ends once nothing references it and its exchanges are done
+   * (the JDK's design; its {@code close}, from Java 21, would wait for them here). An outcome that completes after
+   * this runs its actions on the completing thread.
    */
   @Override
   public void close() {
+    client = null;
     executor.shutdown();
   }
 }

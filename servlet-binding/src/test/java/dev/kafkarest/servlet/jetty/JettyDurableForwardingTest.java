@@ -165,6 +165,23 @@ class JettyDurableForwardingTest {
       n.server.stop();
     }
     NODES.forEach(n -> n.rest.close());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<String> left;
+    do { // the forwarders' pools end with their proxies
+      left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+          .filter(name -> name.startsWith("kafka-rest-forward-")).toList();
+    } while (!left.isEmpty() && System.nanoTime() < deadline && pause());
+    assertEquals(List.of(), left, "forwarding threads left");
+  }
+
+  private static boolean pause() {
+    try {
+      Thread.sleep(50);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Test
