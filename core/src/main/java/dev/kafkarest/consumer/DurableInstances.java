@@ -185,10 +185,21 @@ final class DurableInstances implements InstanceStore.Listener {
           "Forbidden: this consumer instance belongs to another caller.");
     }
     if (state.node().equals(nodeId) || state.nodeUrl() == null || state.nodeUrl().equals(nodeUrl)
-        || state.principal() != null && !credentialsTravel) {
+        || state.principal() != null && !credentialsTravel || silent(state)) {
       return Optional.empty();
     }
     return Optional.of(new ConsumerRegistry.Owner(state.node(), state.nodeUrl(), state.settings()));
+  }
+
+  /**
+   * Whether the owner has not recorded a use for longer than it would while the instance is in use (it records one
+   * at least every refresh interval of use, checked once a second): its node may answer HTTP but not reach Kafka,
+   * so its instance is taken over rather than forwarded to. This is before any node would expire the instance
+   * (timeout plus one interval). An instance left idle that long is taken over once, at its next request.
+   */
+  private boolean silent(InstanceState state) {
+    long refreshEvery = Math.max(1000, registry.instanceTimeoutMs() / 4);
+    return clock.millis() - state.lastUsedMillis() > 2 * refreshEvery + 1000;
   }
 
   // ---- takeover ----

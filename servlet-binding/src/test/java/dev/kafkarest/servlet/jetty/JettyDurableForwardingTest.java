@@ -77,6 +77,11 @@ class JettyDurableForwardingTest {
     final HttpCalls calls;
 
     Node(String name) throws Exception {
+      this(name, STATE_TOPIC, 300_000, dev.kafkarest.kafka.KafkaClients.standard());
+    }
+
+    Node(String name, String stateTopic, long instanceTimeoutMs, dev.kafkarest.kafka.KafkaClients clients)
+        throws Exception {
       server = new Server();
       connector = new ServerConnector(server, 1, 1);
       connector.setHost("127.0.0.1");
@@ -92,9 +97,10 @@ class JettyDurableForwardingTest {
       server.start();
       URI mount = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/kafka");
       rest = KafkaRest.builder(KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
-          .set(KafkaRestConfig.CONSUMER_DURABLE, "true").set(KafkaRestConfig.CONSUMER_STATE_TOPIC, STATE_TOPIC)
+          .set(KafkaRestConfig.CONSUMER_DURABLE, "true").set(KafkaRestConfig.CONSUMER_STATE_TOPIC, stateTopic)
           .set(KafkaRestConfig.CONSUMER_NODE_ID, name).set(KafkaRestConfig.CONSUMER_NODE_URL, mount.toString())
-          .consumerRequestTimeoutMs(5000).build()).metrics(counts).build();
+          .set(KafkaRestConfig.CONSUMER_INSTANCE_TIMEOUT_MS, Long.toString(instanceTimeoutMs))
+          .consumerRequestTimeoutMs(5000).build()).metrics(counts).clients(clients).build();
       late.target = new KafkaRestServlet(rest);
       calls = new HttpCalls(mount);
     }
@@ -299,6 +305,59 @@ class JettyDurableForwardingTest {
     } finally {
       closing.server.stop();
       closing.rest.close();
+    }
+  }
+
+  @Test
+  void anOwnerThatAnswersButCannotReachKafkaIsTakenOverOnceItsRecordFallsSilent() throws Exception {
+    // Instances time out after 8 s: the owner records use at least every 2 s of use, so 5 s of silence means it
+    // cannot write; other nodes would expire the instance only after 10 s.
+    String state = "_state-silent-" + UUID.randomUUID();
+    String group = "g-silent-" + UUID.randomUUID();
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    String base = "/consumers/" + group + "/instances/c1";
+    dev.kafkarest.testing.CrashableClients crashable = new dev.kafkarest.testing.CrashableClients();
+    List<Node> nodes = new ArrayList<>();
+    try {
+      nodes.add(new Node("sa", state, 8000, crashable));
+      nodes.add(new Node("sb", state, 8000, dev.kafkarest.kafka.KafkaClients.standard()));
+      nodes.add(new Node("sc", state, 8000, dev.kafkarest.kafka.KafkaClients.standard()));
+      Node owner = nodes.get(0);
+      assertEquals(200, owner.calls.post("/consumers/" + group, V2,
+          "{\"name\":\"c1\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}").status());
+      assertEquals(204, owner.calls.post(base + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());
+      produce(topic, 500);
+      Reply before = nodes.get(1).calls.get(base + "/records?timeout=3000&max_bytes=100", "Accept", JSON_V2);
+      assertEquals(200, before.status(), before.toString());
+      assertEquals(1, nodes.get(1).counts.forwarded.get(), "forwarded while the owner is well");
+      Set<String> seen = new HashSet<>();
+      before.json().forEach(r -> seen.add(r.get("partition").asInt() + ":" + r.get("offset").asLong()));
+
+      crashable.crash(); // its server still answers, its Kafka calls all fail
+      produce(topic, 500); // beyond what the owner may have fetched already
+      long crashed = System.nanoTime();
+      long deadline = crashed + TimeUnit.SECONDS.toNanos(60);
+      int errors = 0;
+      for (int i = 0; seen.size() < 1000 && System.nanoTime() < deadline; i++) {
+        Reply read = nodes.get(1 + i % 2).calls.unchecked().get(base + "/records?timeout=500", "Accept", JSON_V2);
+        if (read.status() == 404) {
+          throw new AssertionError("the instance was lost: " + read);
+        }
+        if (read.status() != 200) {
+          errors++; // the owner's own answers while it cannot reach Kafka, relayed
+          continue;
+        }
+        read.json().forEach(r -> seen.add(r.get("partition").asInt() + ":" + r.get("offset").asLong()));
+      }
+      assertEquals(1000, seen.size(), "records read (" + errors + " error answers while the owner was cut off)");
+      int tookOver = nodes.get(1).counts.instances.get() + nodes.get(2).counts.instances.get();
+      assertTrue(tookOver >= 1, "another node took the instance over");
+    } finally {
+      for (Node n : nodes) {
+        n.server.stop();
+        n.rest.close();
+      }
+      crashable.reap();
     }
   }
 
