@@ -73,11 +73,7 @@ final class DurableInstances implements InstanceStore.Listener {
     this.nodeId = !configured.isEmpty() ? configured
         : (prefix.isEmpty() ? "" : prefix + "-") + UUID.randomUUID();
     String url = config.get(KafkaRestConfig.CONSUMER_NODE_URL).trim();
-    try {
-      this.nodeUrl = url.isEmpty() ? null : NodeForwarder.baseUrl(url);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(KafkaRestConfig.CONSUMER_NODE_URL + ": " + e.getMessage(), e);
-    }
+    this.nodeUrl = url.isEmpty() ? null : NodeForwarder.baseUrl(url); // the configuration checked it already
     this.clock = clock;
     this.registry = registry;
     this.store = new InstanceStore(config, clients, nodeId);
