@@ -59,14 +59,18 @@ public final class KafkaRestConfig {
   public static final String CONSUMER_DURABLE = "consumer.instances.durable";
   public static final String CONSUMER_STATE_TOPIC = "consumer.instances.topic";
   public static final String CONSUMER_NODE_ID = "consumer.instances.node.id";
+  /** This node's externally reachable base URL of its mount: other nodes forward its instances' requests there. */
+  public static final String CONSUMER_NODE_URL = "consumer.instances.node.url";
 
   /** Proxy keys that start with "consumer." but are not Kafka consumer settings. */
   private static final Set<String> PROXY_CONSUMER_KEYS = Set.of(
       CONSUMER_REQUEST_TIMEOUT_MS, CONSUMER_INSTANCE_TIMEOUT_MS, CONSUMER_REQUEST_MAX_BYTES,
       CONSUMER_ITERATOR_BACKOFF_MS, CONSUMER_THREADS, CONSUMER_MAX_INSTANCES, CONSUMER_MAX_POLLS,
-      "consumer.iterator.timeout.ms", CONSUMER_DURABLE, CONSUMER_STATE_TOPIC, CONSUMER_NODE_ID);
+      "consumer.iterator.timeout.ms", CONSUMER_DURABLE, CONSUMER_STATE_TOPIC, CONSUMER_NODE_ID,
+      CONSUMER_NODE_URL);
   /** Keys whose values are text, not numbers. */
-  private static final Set<String> TEXT_KEYS = Set.of(ID, CONSUMER_STATE_TOPIC, CONSUMER_NODE_ID);
+  private static final Set<String> TEXT_KEYS = Set.of(ID, CONSUMER_STATE_TOPIC, CONSUMER_NODE_ID,
+      CONSUMER_NODE_URL);
 
   /** Keys whose values are true or false; every other key with a default and not in TEXT_KEYS is a number. */
   private static final Set<String> BOOLEAN_KEYS = Set.of(V3_RATE_LIMIT_ENABLED, CONSUMER_DURABLE);
@@ -106,7 +110,8 @@ public final class KafkaRestConfig {
       Map.entry(ID, ""),
       Map.entry(CONSUMER_DURABLE, "false"),
       Map.entry(CONSUMER_STATE_TOPIC, "_kafka_rest_consumer_instances"),
-      Map.entry(CONSUMER_NODE_ID, ""));
+      Map.entry(CONSUMER_NODE_ID, ""),
+      Map.entry(CONSUMER_NODE_URL, ""));
 
   /**
    * Producer defaults for an HTTP proxy: durable (acks=all, idempotent) and never blocking a request for long.
@@ -140,6 +145,14 @@ public final class KafkaRestConfig {
         getBoolean(key);
       } else if (!TEXT_KEYS.contains(key)) {
         getLong(key);
+      }
+    }
+    String nodeUrl = get(CONSUMER_NODE_URL);
+    if (!nodeUrl.isBlank()) {
+      try {
+        dev.kafkarest.http.NodeForwarder.baseUrl(nodeUrl); // checked before any client exists
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(CONSUMER_NODE_URL + ": " + e.getMessage(), e);
       }
     }
   }

@@ -266,6 +266,36 @@ public final class ConsumerRegistry implements AutoCloseable {
     return instance;
   }
 
+  /** An instance's recorded owner: another node, at {@code url}, and the instance's settings (for time bounds). */
+  public record Owner(String node, String url, ConsumerSettings settings) {}
+
+  /**
+   * Forwarding (durable instances with {@code consumer.instances.node.url}): sends requests for instances another
+   * node holds to that node. Null when off.
+   */
+  public dev.kafkarest.http.NodeForwarder forwarder() {
+    return durable == null ? null : durable.forwarder();
+  }
+
+  /**
+   * Where to forward a request for this instance: empty when this node holds it or should serve it itself (take
+   * it over, or answer 404). Throws the 403 when the instance belongs to another caller. {@code credentialsTravel}:
+   * the request carries what lets the owner's host authenticate the caller again ({@code Authorization}).
+   */
+  public java.util.Optional<Owner> ownerElsewhere(String group, String name, String principal,
+                                                  boolean credentialsTravel) {
+    ConsumerInstance instance = instances.get(new ConsumerInstanceId(group, name));
+    if (durable == null || durable.forwarder() == null || instance != null && !instance.lost()) {
+      return java.util.Optional.empty();
+    }
+    return durable.ownerElsewhere(new ConsumerInstanceId(group, name), principal, credentialsTravel);
+  }
+
+  /** Counts what became of a request for an instance held elsewhere (see {@link ProxyMetrics#consumerForward}). */
+  public void forwardOutcome(String outcome) {
+    metrics.consumerForward(outcome);
+  }
+
   public CompletionStage<Void> delete(String group, String name) {
     ConsumerInstance instance = instances.remove(new ConsumerInstanceId(group, name));
     if (instance == null) {
@@ -327,7 +357,12 @@ public final class ConsumerRegistry implements AutoCloseable {
 
   /** The longest a read of this instance may wait: the instance's setting or the proxy default, capped by timeout. */
   public long readTimeoutMs(ConsumerInstance instance, long requested) {
-    Integer own = instance.settings().requestTimeoutMs();
+    return readTimeoutMs(instance.settings(), requested);
+  }
+
+  /** As {@link #readTimeoutMs(ConsumerInstance, long)}, for an instance known by its settings. */
+  public long readTimeoutMs(ConsumerSettings settings, long requested) {
+    Integer own = settings.requestTimeoutMs();
     long ceiling = own != null ? own : config.getLong(KafkaRestConfig.CONSUMER_REQUEST_TIMEOUT_MS);
     return requested <= 0 ? ceiling : Math.min(requested, ceiling);
   }

@@ -5,6 +5,7 @@ import dev.kafkarest.consumer.durable.InstanceState;
 import dev.kafkarest.consumer.durable.InstanceStore;
 import dev.kafkarest.error.Errors;
 import dev.kafkarest.error.RestException;
+import dev.kafkarest.http.NodeForwarder;
 import dev.kafkarest.kafka.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -45,6 +46,10 @@ final class DurableInstances implements InstanceStore.Listener {
 
   private final InstanceStore store;
   private final String nodeId;
+  /** This node's base URL ({@code consumer.instances.node.url}), or null: then nothing is forwarded. */
+  private final String nodeUrl;
+  /** Sends requests for instances held elsewhere to their owner; null when this node has no URL. */
+  private final NodeForwarder forwarder;
   private final Clock clock;
   private final ConsumerRegistry registry;
   /** Per instance this node holds: the position of the latest record this node wrote for it, and its use then. */
@@ -67,9 +72,12 @@ final class DurableInstances implements InstanceStore.Listener {
     String prefix = config.get(KafkaRestConfig.ID).trim();
     this.nodeId = !configured.isEmpty() ? configured
         : (prefix.isEmpty() ? "" : prefix + "-") + UUID.randomUUID();
+    String url = config.get(KafkaRestConfig.CONSUMER_NODE_URL).trim();
+    this.nodeUrl = url.isEmpty() ? null : NodeForwarder.baseUrl(url); // the configuration checked it already
     this.clock = clock;
     this.registry = registry;
     this.store = new InstanceStore(config, clients, nodeId);
+    this.forwarder = nodeUrl == null ? null : new NodeForwarder(nodeId);
     store.start(this);
   }
 
@@ -131,13 +139,63 @@ final class DurableInstances implements InstanceStore.Listener {
 
   private InstanceState state(ConsumerInstance instance) {
     return new InstanceState(instance.id(), instance.settings(), instance.owner(), instance.subscriptionState(),
-        clock.millis(), nodeId);
+        clock.millis(), nodeId, nodeUrl);
   }
 
   private void wrote(ConsumerInstanceId id, InstanceStore.Entry entry) {
     Held h = held.computeIfAbsent(id, k -> new Held());
     h.offset = Math.max(h.offset, entry.offset());
     h.storedUseMillis = entry.state().lastUsedMillis();
+  }
+
+  // ---- forwarding ----
+
+  NodeForwarder forwarder() {
+    return forwarder;
+  }
+
+  /**
+   * For an instance this node does not hold: its recorded owner, when the request should go there rather than be
+   * served here. Empty when forwarding is off, the store does not know the instance (the caller's takeover path
+   * answers 404 then), the record names this node or a node without a URL or with this node's URL (a restarted
+   * node under a new name), or the instance belongs to a principal whose identity would not reach the owner:
+   * the owner learns the caller only from the forwarded headers, so without {@code Authorization} it is served here.
+   * The access rule is checked here first: another caller's instance answers 403 without a hop.
+   */
+  Optional<ConsumerRegistry.Owner> ownerElsewhere(ConsumerInstanceId id, String principal,
+                                                  boolean credentialsTravel) {
+    if (forwarder == null) {
+      return Optional.empty();
+    }
+    Optional<InstanceStore.Entry> entry = store.get(id);
+    if (entry.isEmpty()) {
+      await(store.sync()); // it may have been created on another node a moment ago
+      entry = store.get(id);
+    }
+    if (entry.isEmpty()) {
+      return Optional.empty();
+    }
+    InstanceState state = entry.get().state();
+    if (state.principal() != null && !state.principal().equals(principal)) {
+      throw new RestException(Errors.FORBIDDEN, Errors.KAFKA_AUTHORIZATION,
+          "Forbidden: this consumer instance belongs to another caller.");
+    }
+    if (state.node().equals(nodeId) || state.nodeUrl() == null || state.nodeUrl().equals(nodeUrl)
+        || state.principal() != null && !credentialsTravel || silent(state)) {
+      return Optional.empty();
+    }
+    return Optional.of(new ConsumerRegistry.Owner(state.node(), state.nodeUrl(), state.settings()));
+  }
+
+  /**
+   * Whether the owner has not recorded a use for longer than it would while the instance is in use (it records one
+   * at least every refresh interval of use, checked once a second): its node may answer HTTP but not reach Kafka,
+   * so its instance is taken over rather than forwarded to. This is before any node would expire the instance
+   * (timeout plus one interval). An instance left idle that long is taken over once, at its next request.
+   */
+  private boolean silent(InstanceState state) {
+    long refreshEvery = Math.max(1000, registry.instanceTimeoutMs() / 4);
+    return clock.millis() - state.lastUsedMillis() > 2 * refreshEvery + 1000;
   }
 
   // ---- takeover ----
@@ -196,7 +254,7 @@ final class DurableInstances implements InstanceStore.Listener {
       throw Errors.consumerInstanceNotFound();
     }
     local.restoreOnFirstUse(stored.subscription());
-    InstanceStore.Entry claim = await(store.write(stored.withNode(nodeId, clock.millis())));
+    InstanceStore.Entry claim = await(store.write(stored.withNode(nodeId, nodeUrl, clock.millis())));
     wrote(id, claim);
     await(store.awaitRead(claim.partition(), claim.offset()));
     InstanceStore.Entry latest = store.get(id).orElse(null);
@@ -257,7 +315,7 @@ final class DurableInstances implements InstanceStore.Listener {
         continue; // the reader is about to tell us who holds it now
       }
       h.refreshing = true;
-      InstanceState used = latest.state().withNode(nodeId, instance.lastUsedMillis());
+      InstanceState used = latest.state().withNode(nodeId, nodeUrl, instance.lastUsedMillis());
       store.write(used).whenComplete((e, error) -> {
         h.refreshing = false;
         if (e != null) {
@@ -276,6 +334,9 @@ final class DurableInstances implements InstanceStore.Listener {
   }
 
   void close() {
+    if (forwarder != null) {
+      forwarder.close();
+    }
     store.close();
   }
 

@@ -64,6 +64,7 @@ public final class MicrometerMetrics implements ProxyMetrics {
   public static final String CONSUMER_BYTES = "kafka.rest.consumer.bytes";
   public static final String CONSUMER_REBALANCES = "kafka.rest.consumer.rebalances";
   public static final String CONSUMER_EXPIRED = "kafka.rest.consumer.expired";
+  public static final String CONSUMER_FORWARDS = "kafka.rest.consumer.forwards";
   /** The route tag of a request that matched no route (404, 405, or the proxy was closing). */
   public static final String NO_ROUTE = "none";
   /** The limit tag of a 413 or 429 that Kafka gave (a quota, a record too large), not a proxy setting. */
@@ -381,6 +382,11 @@ public final class MicrometerMetrics implements ProxyMetrics {
   @Override
   public void consumerExpired() {
     increment(counter(CONSUMER_EXPIRED, "instances"), 1);
+  }
+
+  @Override
+  public void consumerForward(String outcome) {
+    increment(counter(CONSUMER_FORWARDS, "requests", Tag.of("outcome", outcome)), 1);
   }
 
   @Override

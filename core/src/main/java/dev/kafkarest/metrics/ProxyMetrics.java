@@ -50,6 +50,13 @@ public interface ProxyMetrics extends AutoCloseable {
   /** A consumer instance was closed because it was idle past {@code consumer.instance.timeout.ms}. */
   default void consumerExpired() {}
 
+  /**
+   * A request for a durable consumer instance that another node holds: {@code forwarded} (the owner answered) or
+   * {@code takeover} (the owner could not be reached, did not answer in time, or answered 503 while still named
+   * its owner, so this node served it, taking the instance over).
+   */
+  default void consumerForward(String outcome) {}
+
   /** Removes every meter this registered; called by the proxy's close. */
   @Override
   default void close() {}

@@ -204,6 +204,19 @@ class MicrometerMetricsTest {
   }
 
   @Test
+  void forwardsCountByOutcome() {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    try (MicrometerMetrics metrics = MicrometerMetrics.of(registry)) {
+      metrics.consumerForward("forwarded");
+      metrics.consumerForward("forwarded");
+      metrics.consumerForward("takeover");
+      assertEquals(2, count(registry, MicrometerMetrics.CONSUMER_FORWARDS, "outcome", "forwarded"));
+      assertEquals(1, count(registry, MicrometerMetrics.CONSUMER_FORWARDS, "outcome", "takeover"));
+    }
+    assertEquals(0, registry.getMeters().size(), "closing removed them");
+  }
+
+  @Test
   void withoutMetricsTheProxyRegistersNothing() {
     String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
     int before = Metrics.globalRegistry.getMeters().size();

@@ -8,6 +8,7 @@ import dev.kafkarest.consumer.ConsumerSettings;
 import dev.kafkarest.consumer.Subscription;
 import dev.kafkarest.format.EmbeddedFormat;
 import dev.kafkarest.http.Json;
+import dev.kafkarest.http.NodeForwarder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -24,9 +25,13 @@ import org.apache.kafka.common.TopicPartition;
  * value {"v":1,"group":"g","name":"n","format":"json","auto.offset.reset":"earliest","auto.commit.enable":true,
  *        "fetch.min.bytes":-1,"consumer.request.timeout.ms":null,"principal":null,
  *        "subscription":{"topics":["t"]} | {"topic_pattern":"t.*"} | {"partitions":[{"topic":"t","partition":0}]} | {},
- *        "last_used_ms":1700000000000,"node":"node-a"}
+ *        "last_used_ms":1700000000000,"node":"node-a","node_url":"http://10.0.0.5:8080/kafka"}
  * value null: a tombstone, the instance was deleted or expired
  * </pre>
+ *
+ * <p>A field added later is optional, so it stays version 1: {@code node_url} (absent when the writing node has no
+ * {@code consumer.instances.node.url}, and in records of nodes older than it, which readers treat alike; older
+ * readers ignore it). A change that older readers would misread takes a new version.
  */
 public final class InstanceStateCodec {
   public static final int VERSION = 1;
@@ -72,7 +77,20 @@ public final class InstanceStateCodec {
     }
     v.put("last_used_ms", state.lastUsedMillis());
     v.put("node", state.node());
+    if (state.nodeUrl() != null) {
+      v.put("node_url", state.nodeUrl());
+    }
     return bytes(v);
+  }
+
+  /** A URL that is not one is ignored, not the record: its instance is then taken over rather than forwarded to. */
+  private static String nodeUrl(JsonNode v) throws BadRecordException {
+    String url = optionalText(v, "node_url");
+    try {
+      return url == null ? null : NodeForwarder.baseUrl(url);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Absent in records written before it was stored: the consumer default then. */
@@ -127,7 +145,7 @@ public final class InstanceStateCodec {
       throw new BadRecordException("last_used_ms is missing");
     }
     return new InstanceState(id, settings, optionalText(v, "principal"), subscription,
-        v.get("last_used_ms").longValue(), requiredText(v, "node"));
+        v.get("last_used_ms").longValue(), requiredText(v, "node"), nodeUrl(v));
   }
 
   private static JsonNode parse(byte[] bytes, String what) throws BadRecordException {

@@ -60,6 +60,8 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
   private final ConsumerRegistry registry;
   private final AccessGuard guard;
   private final EventStreams eventStreams;
+  /** Durable instances with a node URL: requests for instances held elsewhere go there; else null. */
+  private final InstanceForwarding forwarding;
 
   public ConsumersEndpoint(ConsumerRegistry registry, AccessGuard guard) {
     this(registry, guard, null);
@@ -70,6 +72,8 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
     this.registry = registry;
     this.guard = guard;
     this.eventStreams = eventStreams;
+    this.forwarding = registry.forwarder() == null ? null
+        : new InstanceForwarding(registry, guard, registry.forwarder());
   }
 
   @Override
@@ -103,11 +107,14 @@ public final class ConsumersEndpoint implements dev.kafkarest.http.Endpoint {
     });
     add(r, "POST", INSTANCE + "/offsets", this::commit);
     add(r, "GET", INSTANCE + "/offsets", this::committed);
-    r.add("GET", INSTANCE + "/records", V2Types.NO_BODY, List.of(), this::records);
+    r.add("GET", INSTANCE + "/records", V2Types.NO_BODY, List.of(),
+        forwarding == null ? this::records : forwarding.wrap(this::records, true));
   }
 
-  private static void add(Router.Builder r, String method, String path, dev.kafkarest.http.Handler handler) {
-    r.add(method, path, V2Types.READ_V2_OR_EMBEDDED, V2Types.ANSWER_V2_OR_EMBEDDED, handler);
+  private void add(Router.Builder r, String method, String path, dev.kafkarest.http.Handler handler) {
+    dev.kafkarest.http.Handler served = forwarding == null || !path.startsWith(INSTANCE) ? handler
+        : forwarding.wrap(handler, false);
+    r.add(method, path, V2Types.READ_V2_OR_EMBEDDED, V2Types.ANSWER_V2_OR_EMBEDDED, served);
   }
 
   /** The addressed instance, if the caller may use its group and is the one who created it. */

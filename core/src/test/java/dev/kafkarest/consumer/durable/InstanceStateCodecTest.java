@@ -31,6 +31,29 @@ class InstanceStateCodecTest {
   }
 
   @Test
+  void theOwnersUrlTravelsAndRecordsWithoutItStillRead() throws Exception {
+    ConsumerSettings defaults = new ConsumerSettings(ID.name(), EmbeddedFormat.JSON, null, null, -1, null);
+    InstanceState withUrl = new InstanceState(ID, defaults, "alice", Subscription.topics(List.of("t")), 5L, "node-a",
+        "http://10.0.0.5:8080/kafka");
+    assertEquals(withUrl, InstanceStateCodec.decodeValue(ID, InstanceStateCodec.value(withUrl)));
+    // As written before node_url existed, or by a node without consumer.instances.node.url: read, no URL.
+    String old = "{\"v\":1,\"group\":\"g\",\"name\":\"n\",\"format\":\"json\",\"last_used_ms\":1,\"node\":\"x\","
+        + "\"subscription\":{\"topics\":[\"t\"]}}";
+    ConsumerInstanceId id = new ConsumerInstanceId("g", "n");
+    InstanceState read = InstanceStateCodec.decodeValue(id, old.getBytes(StandardCharsets.UTF_8));
+    assertEquals("x", read.node());
+    assertEquals(null, read.nodeUrl());
+    // A URL that is not one costs the URL, not the record.
+    String bad = old.replace("\"node\":\"x\"", "\"node\":\"x\",\"node_url\":\"ftp://x?y\"");
+    assertEquals(null, InstanceStateCodec.decodeValue(id, bad.getBytes(StandardCharsets.UTF_8)).nodeUrl());
+    String notText = old.replace("\"node\":\"x\"", "\"node\":\"x\",\"node_url\":7");
+    assertThrows(InstanceStateCodec.BadRecordException.class,
+        () -> InstanceStateCodec.decodeValue(id, notText.getBytes(StandardCharsets.UTF_8)));
+    assertEquals(false, new String(InstanceStateCodec.value(read), StandardCharsets.UTF_8).contains("node_url"),
+        "no URL, no field: an older reader sees the record it knows");
+  }
+
+  @Test
   void unusableRecordsAreRefusedWithAReason() {
     for (String value : List.of("", "[]", "not json", "{\"v\":2,\"group\":\"g\",\"name\":\"n\"}",
         "{\"v\":1,\"group\":\"g\",\"name\":\"other\",\"format\":\"json\",\"last_used_ms\":1,\"node\":\"x\"}",
