@@ -66,6 +66,10 @@ public final class KafkaRestFeature implements Feature, AutoCloseable {
     if (owned) {
       JerseyShutdown.register(context, this::close);
     }
+    Object servletHooks = mount.servletHooks();
+    if (servletHooks != null) {
+      context.register(servletHooks);
+    }
     return true;
   }
 

@@ -9,6 +9,7 @@ import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.http.StreamingBody;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.CompletionCallback;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
@@ -34,6 +35,7 @@ final class Mount {
   private final KafkaRest rest;
   private final String mountPath;
   private final boolean trustForwarded;
+  private final ServletHooks servletHooks; // null without the Servlet API
 
   /**
    * @param mountPath the proxy's path inside the application without slashes around it ("kafka"), or "" to
@@ -43,6 +45,22 @@ final class Mount {
     this.rest = rest;
     this.mountPath = mountPath;
     this.trustForwarded = trustForwarded;
+    this.servletHooks = servletApiVisible() ? new ServletHooks() : null;
+  }
+
+  /** Checked before {@link ServletHooks} is loaded, as that class refers to the Servlet API. */
+  private static boolean servletApiVisible() {
+    try {
+      Class.forName("jakarta.servlet.http.HttpServletRequest", false, Mount.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** The provider to register with the runtime (it injects the Servlet request into it), or null. */
+  Object servletHooks() {
+    return servletHooks;
   }
 
   void handle(Request request, UriInfo uri, HttpHeaders httpHeaders, SecurityContext security,
@@ -64,29 +82,34 @@ final class Mount {
         .baseUri(trustForwarded ? ForwardedHeaders.apply(baseUri, headers) : baseUri)
         .principal(user == null ? null : user.getName())
         .build();
+    AnswerGuard guard = new AnswerGuard();
+    async.register((CompletionCallback) failure -> guard.released());
+    if (servletHooks != null) {
+      servletHooks.watch(guard);
+    }
     CompletableFuture<RestResponse> answer = rest.handle(restRequest).toCompletableFuture();
     if (answer.isDone()) {
-      resume(async, answer.join());
+      resume(async, answer.join(), guard);
     } else {
-      answer.thenAcceptAsync(response -> resume(async, response), WRITERS);
+      answer.thenAcceptAsync(response -> resume(async, response, guard), WRITERS);
     }
   }
 
   /** A stream is resumed on the proxy's own thread: the runtime writes the entity on the resuming thread. */
-  private static void resume(AsyncResponse async, RestResponse response) {
+  private static void resume(AsyncResponse async, RestResponse response, AnswerGuard guard) {
     if (response.body() instanceof StreamingBody streaming) {
-      streaming.dispatch(() -> async.resume(toResponse(response)));
+      streaming.dispatch(() -> async.resume(toResponse(response, guard)));
     } else {
-      async.resume(toResponse(response));
+      async.resume(toResponse(response, guard));
     }
   }
 
-  private static Response toResponse(RestResponse response) {
+  private static Response toResponse(RestResponse response, AnswerGuard guard) {
     Response.ResponseBuilder builder = Response.status(response.status());
     response.headers().forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
     Body body = response.body();
     if (body != Body.EMPTY) {
-      builder.entity((StreamingOutput) body::writeTo);
+      builder.entity((StreamingOutput) out -> guard.write(body, out));
     }
     return builder.build();
   }

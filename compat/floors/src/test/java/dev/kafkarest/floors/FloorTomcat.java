@@ -16,6 +16,7 @@ final class FloorTomcat implements AutoCloseable {
   private final Tomcat tomcat = new Tomcat();
   private final Connector connector = new Connector();
   private final Path baseDir;
+  private final Context context;
   /** Tomcat points these at its base directory, and a later Tomcat would create it again: put them back. */
   private final java.util.Properties before = (java.util.Properties) System.getProperties().clone();
 
@@ -25,11 +26,16 @@ final class FloorTomcat implements AutoCloseable {
     connector.setPort(0);
     connector.setProperty("address", "127.0.0.1");
     tomcat.setConnector(connector);
-    Context context = tomcat.addContext("/app", null);
+    context = tomcat.addContext("/app", null);
     Wrapper wrapper = Tomcat.addServlet(context, "kafka", servlet);
     wrapper.setAsyncSupported(true);
     context.addServletMappingDecoded(mapping, "kafka");
     tomcat.start();
+  }
+
+  /** Async requests Tomcat counts as in progress in the context (a graceful shutdown waits for them). */
+  long inProgressAsync() {
+    return ((org.apache.catalina.core.StandardContext) context).getInProgressAsyncCount();
   }
 
   URI uri(String path) {

@@ -27,9 +27,4 @@ class JaxrsAtFloorsTest extends ProxyContract {
   protected void unmount() throws Exception {
     tomcat.close();
   }
-
-  @Override
-  protected boolean survivesEventStreamDisconnects() {
-    return false; // Jersey on Tomcat: see ProxyContract and the README
-  }
 }

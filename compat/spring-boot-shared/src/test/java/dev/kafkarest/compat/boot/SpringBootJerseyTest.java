@@ -32,9 +32,4 @@ class SpringBootJerseyTest extends ProxyContract {
     assertEquals(200, r.status(), r::toString);
     assertEquals("hello", r.body());
   }
-
-  @Override
-  protected boolean survivesEventStreamDisconnects() {
-    return false; // Jersey on Tomcat: see ProxyContract and the README
-  }
 }
