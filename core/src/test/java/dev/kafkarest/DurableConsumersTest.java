@@ -322,6 +322,62 @@ class DurableConsumersTest {
     return assignment.body();
   }
 
+  /**
+   * A subscribed instance taken over by a node has no partitions there until its consumer's first poll; a seek or an
+   * assignments call as the first call there waits for the group's answer, so it sees the instance as the client
+   * left it. An instance the client subscribes on a node and never reads still answers a seek with 409, as before.
+   */
+  @Test
+  void aSeekOrAssignmentsCallAsTheFirstCallOnANewNodeFindsThePartitionsAssigned() {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    Node a = new Node("a");
+    Node b = new Node("b");
+    Node c = new Node("c");
+    RoundRobin rr = new RoundRobin(a);
+    String instance = createAndSubscribe(rr, topic);
+    produce(topic, 100);
+    rr.readUntil(base(instance), 1); // a's consumer has the partition
+    String partition = "{\"topic\":\"" + topic + "\",\"partition\":0";
+
+    DirectCalls.Reply seek = b.calls.post(base(instance) + "/positions", V2,
+        "{\"offsets\":[" + partition + ",\"offset\":40}]}");
+    assertEquals(204, seek.status(), "a seek as the first call on b: " + seek.body());
+    assertEquals(40, firstOffsetRead(b, instance), "b reads from where the seek put it");
+
+    DirectCalls.Reply assignments = c.calls.get(base(instance) + "/assignments");
+    assertEquals(200, assignments.status(), assignments.body());
+    assertEquals(1, assignments.json().get("partitions").size(), "the first call on c: " + assignments.body());
+
+    DirectCalls.Reply beginning = a.calls.post(base(instance) + "/positions/beginning", V2,
+        "{\"partitions\":[" + partition + "}]}");
+    assertEquals(204, beginning.status(), "seek to the beginning as the first call back on a: " + beginning.body());
+    assertEquals(0, firstOffsetRead(a, instance));
+    DirectCalls.Reply end = b.calls.post(base(instance) + "/positions/end", V2,
+        "{\"partitions\":[" + partition + "}]}");
+    assertEquals(204, end.status(), "seek to the end as the first call back on b: " + end.body());
+
+    assertEquals(200, b.calls.post("/consumers/" + group, V2, "{\"name\":\"fresh\",\"format\":\"json\"}").status());
+    assertEquals(204, b.calls.post(base("fresh") + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());
+    DirectCalls.Reply early = b.calls.post(base("fresh") + "/positions", V2,
+        "{\"offsets\":[" + partition + ",\"offset\":1}]}");
+    assertEquals(409, early.status(), "not moved, never read: as without durable instances");
+    assertEquals(40903, early.json().get("error_code").asInt());
+  }
+
+  /** The offset of the first record a read on this node returns (bounded). */
+  private long firstOffsetRead(Node node, String instance) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    do {
+      DirectCalls.Reply reply = node.calls.call("GET", base(instance) + "/records?timeout=1000", null, null,
+          "Accept", JSON_V2);
+      assertEquals(200, reply.status(), reply.body());
+      if (!reply.json().isEmpty()) {
+        return reply.json().get(0).get("offset").asLong();
+      }
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("no record read on " + node.name);
+  }
+
   @Test
   void aNodeThatDiesWithoutClosingLosesNoInstanceAndNoRecord() {
     String topic = Topics.create(SharedKafka.bootstrapServers(), 2);
