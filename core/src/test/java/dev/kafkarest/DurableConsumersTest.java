@@ -30,8 +30,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -376,6 +380,135 @@ class DurableConsumersTest {
       }
     } while (System.nanoTime() < deadline);
     throw new AssertionError("no record read on " + node.name);
+  }
+
+  /**
+   * Holds the first record a node writes to the state topic (for an instance it does not hold: its claim) until the
+   * test lets it go, after the node has caught up with the topic and built the claim from what it found.
+   */
+  private final class ClaimGate {
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final java.util.concurrent.atomic.AtomicBoolean passed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    ClaimGate(Node node) {
+      node.clients.beforeSend(r -> {
+        if (r.topic().equals(stateTopic) && r.value() != null && !passed.getAndSet(true)) {
+          held.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+    }
+
+    void awaitHeld() throws InterruptedException {
+      assertTrue(held.await(20, TimeUnit.SECONDS), "the node wrote no claim");
+    }
+  }
+
+  /**
+   * The race of a takeover with a change on the owner: node b has caught up and built its claim, then the owner a
+   * changes the subscription (204), then b's claim lands. The claim is void (a record came after the one it was
+   * built from): a keeps the change, b builds its claim again from it, and every node sees the new subscription.
+   */
+  @Test
+  void aSubscriptionChangeOnTheOwnerWhileAnotherNodeClaimsTheInstanceIsKept() throws Exception {
+    String first = Topics.create(SharedKafka.bootstrapServers(), 1);
+    String second = Topics.create(SharedKafka.bootstrapServers(), 1);
+    Node a = new Node("a");
+    Node b = new Node("b");
+    Node c = new Node("c");
+    RoundRobin rr = new RoundRobin(a);
+    String instance = createAndSubscribe(rr, first);
+    produce(first, 10);
+    produce(second, 10);
+    rr.readUntil(base(instance), 10);
+    ClaimGate gate = new ClaimGate(b);
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<DirectCalls.Reply> onB = caller.submit(() -> b.calls.get(base(instance) + "/subscription"));
+      gate.awaitHeld();
+      DirectCalls.Reply changed = a.calls.post(base(instance) + "/subscription", V2,
+          "{\"topics\":[\"" + second + "\"]}");
+      assertEquals(204, changed.status(), changed.body());
+      gate.release.countDown();
+      DirectCalls.Reply subscription = onB.get(30, TimeUnit.SECONDS);
+      assertEquals(200, subscription.status(), subscription.body());
+      assertEquals(second, subscription.json().get("topics").get(0).asText(), "on b, which claimed meanwhile");
+    } finally {
+      gate.release.countDown();
+      caller.shutdownNow();
+    }
+    DirectCalls.Reply onC = c.calls.get(base(instance) + "/subscription");
+    assertEquals(second, onC.json().get("topics").get(0).asText(), "on c, taking it over next: " + onC.body());
+    Set<String> topics = new HashSet<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    int records = 0;
+    while (records < 10 && System.nanoTime() < deadline) {
+      DirectCalls.Reply reply = c.calls.call("GET", base(instance) + "/records?timeout=1000", null, null,
+          "Accept", JSON_V2);
+      assertEquals(200, reply.status(), reply.body());
+      for (JsonNode r : reply.json()) {
+        topics.add(r.get("topic").asText());
+        records++;
+      }
+    }
+    assertEquals(Set.of(second), topics);
+    assertEquals(10, records);
+  }
+
+  /**
+   * The race of a takeover with an expiry: node b has caught up and built its claim from the instance's record,
+   * then the owner a expires the instance and writes its tombstone, then b's claim lands. The claim is void: b
+   * answers 404, as for a deleted instance, and the instance stays gone on every node, also on one that starts
+   * later and reads the topic from the beginning.
+   */
+  @Test
+  void anInstanceThatExpiresWhileAnotherNodeClaimsItStaysGone() throws Exception {
+    Map<String, String> shortTimeout = Map.of(KafkaRestConfig.CONSUMER_INSTANCE_TIMEOUT_MS, "2000");
+    Node a = new Node("a", shortTimeout);
+    Node b = new Node("b", shortTimeout);
+    assertEquals(200, a.calls.post("/consumers/" + group, V2, "{\"name\":\"idle\"}").status());
+    ClaimGate gate = new ClaimGate(b);
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<DirectCalls.Reply> onB = caller.submit(() -> b.calls.get(base("idle") + "/subscription"));
+      gate.awaitHeld();
+      awaitTombstone(new ConsumerInstanceId(group, "idle")); // a let it go after 2 s idle
+      gate.release.countDown();
+      DirectCalls.Reply reply = onB.get(30, TimeUnit.SECONDS);
+      assertEquals(404, reply.status(), "b's claim came after the tombstone: " + reply.body());
+      assertEquals(40403, reply.json().get("error_code").asInt());
+    } finally {
+      gate.release.countDown();
+      caller.shutdownNow();
+    }
+    assertEquals(404, b.calls.get(base("idle") + "/subscription").status());
+    assertEquals(404, a.calls.get(base("idle") + "/subscription").status());
+    assertEquals(404, new Node("late").calls.get(base("idle") + "/subscription").status());
+  }
+
+  /** Waits (bounded) until the state topic holds a tombstone for the instance. */
+  private void awaitTombstone(ConsumerInstanceId id) {
+    byte[] key = InstanceStateCodec.key(id);
+    try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of("bootstrap.servers",
+        SharedKafka.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(stateTopic, 0);
+      reader.assign(List.of(tp));
+      reader.seekToBeginning(List.of(tp));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : reader.poll(java.time.Duration.ofMillis(100))) {
+          if (r.value() == null && Arrays.equals(key, r.key())) {
+            return;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no tombstone for " + id);
   }
 
   @Test

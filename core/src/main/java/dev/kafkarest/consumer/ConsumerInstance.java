@@ -853,7 +853,7 @@ public final class ConsumerInstance {
     return run(call, false);
   }
 
-  /** As {@link #run(Function)}, after an instance taken over with a subscription has its partitions ({@link #joining}). */
+  /** As {@link #run(Function)}, once a taken-over subscribed instance has its partitions ({@link #joining}). */
   private <T> CompletionStage<T> runJoined(Function<Consumer<byte[], byte[]>, T> call) {
     return run(call, true);
   }
