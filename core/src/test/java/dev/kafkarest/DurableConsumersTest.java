@@ -623,8 +623,9 @@ class DurableConsumersTest {
     while ((a.holds("busy") || b.holds("busy")) && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    // The expiring node writes the tombstone just after it lets the instance go; a request in that gap would find
-    // the instance in the store and take it over (it counts as a use). Give the tombstone time to be read.
+    // The expiring node writes the tombstone just after it lets the instance go; a request in that gap whose claim
+    // lands before the tombstone is still answered (the tombstone ends the instance then; one whose claim lands
+    // after it answers 404, see below). Give the tombstone time to be read.
     Thread.sleep(1000);
     assertEquals(404, b.calls.get(base("busy") + "/subscription").status());
     assertEquals(404, a.calls.get(base("busy") + "/subscription").status());
