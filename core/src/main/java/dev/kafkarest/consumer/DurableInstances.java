@@ -252,6 +252,9 @@ final class DurableInstances implements InstanceStore.Listener {
    */
   private void claim(ConsumerInstanceId id) {
     for (int attempt = 1; ; attempt++) {
+      // Until its claim applies this node holds nothing: an older position of its own must not make the reader
+      // drop the copy being built for records that came before the claim.
+      held.remove(id);
       await(store.sync());
       ConsumerInstance local = registry.local(id);
       InstanceStore.Entry base = store.get(id).orElse(null);
@@ -261,12 +264,17 @@ final class DurableInstances implements InstanceStore.Listener {
         }
         throw Errors.consumerInstanceNotFound();
       }
+      if (!java.util.Objects.equals(base.state().principal(), local.owner())
+          || base.state().settings().format() != local.settings().format()) {
+        registry.drop(local); // deleted and created again under this name: the client's retry starts afresh
+        throw moved();
+      }
       local.restoreOnFirstUse(base.state().subscription());
       InstanceStore.Entry claim = await(store.claim(base.state().withNode(nodeId, nodeUrl, clock.millis()), base));
       await(store.awaitRead(claim.partition(), claim.offset()));
-      InstanceStore.Entry latest = store.get(id).orElse(null);
       if (!store.voided(id, claim.offset())) {
-        wrote(id, claim);
+        wrote(id, claim); // first: from now on the reader drops this copy for any later record of another node
+        InstanceStore.Entry latest = store.get(id).orElse(null);
         if (latest == null) {
           registry.drop(local, false);
           throw Errors.consumerInstanceNotFound();
@@ -278,7 +286,7 @@ final class DurableInstances implements InstanceStore.Listener {
         log.debug("Node {} took over consumer instance {}", nodeId, id);
         return;
       }
-      if (latest == null) {
+      if (store.get(id).isEmpty()) {
         // Deleted or expired after our base. The tombstone goes again, after our void claim, so that the log ends
         // with it: compaction may drop the first one, and a node reading from the beginning then would not know
         // the claim is void.

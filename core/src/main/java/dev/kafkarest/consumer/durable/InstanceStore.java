@@ -68,7 +68,7 @@ public final class InstanceStore implements AutoCloseable {
   private final Map<ConsumerInstanceId, Entry> entries = new ConcurrentHashMap<>();
   /** Recent tombstones and void claims, by instance: their offset, and when the reader applied them. */
   private final Map<ConsumerInstanceId, Seen> tombstones = new ConcurrentHashMap<>();
-  private final Map<ConsumerInstanceId, Seen> voids = new ConcurrentHashMap<>();
+  private final Map<VoidClaim, Long> voids = new ConcurrentHashMap<>();
   private long lastPruneNanos = System.nanoTime();
   /** Next offset to read, per partition: every record before it has been applied. */
   private final Map<TopicPartition, Long> readUpTo = new ConcurrentHashMap<>();
@@ -83,6 +83,8 @@ public final class InstanceStore implements AutoCloseable {
   private record Await(TopicPartition partition, long offset, CompletableFuture<Void> done) {}
 
   private record Seen(long offset, long atNanos) {}
+
+  private record VoidClaim(ConsumerInstanceId id, long offset) {}
 
   public InstanceStore(KafkaRestConfig config, KafkaClients clients, String nodeId) {
     this.topic = config.get(KafkaRestConfig.CONSUMER_STATE_TOPIC);
@@ -148,8 +150,7 @@ public final class InstanceStore implements AutoCloseable {
 
   /** Whether the reader found this record void (a claim after whose base another record came); ask after reading it. */
   public boolean voided(ConsumerInstanceId id, long offset) {
-    Seen v = voids.get(id);
-    return v != null && v.offset == offset;
+    return voids.containsKey(new VoidClaim(id, offset));
   }
 
   /** Appends a tombstone: the instance is gone, on every node. */
@@ -273,7 +274,7 @@ public final class InstanceStore implements AutoCloseable {
     if (now - lastPruneNanos > TimeUnit.SECONDS.toNanos(1)) {
       lastPruneNanos = now;
       tombstones.values().removeIf(t -> now - t.atNanos > REMEMBER_NANOS);
-      voids.values().removeIf(t -> now - t.atNanos > REMEMBER_NANOS);
+      voids.values().removeIf(at -> now - at > REMEMBER_NANOS);
     }
   }
 
@@ -335,7 +336,7 @@ public final class InstanceStore implements AutoCloseable {
     } else if (base != InstanceStateCodec.NO_BASE && cameAfter(id, base)) {
       log.debug("Claim of consumer instance {} by node {} at offset {} is void: a record came after its base {}",
           id, entry.state().node(), r.offset(), base);
-      voids.put(id, new Seen(r.offset(), System.nanoTime()));
+      voids.put(new VoidClaim(id, r.offset()), System.nanoTime());
       return;
     } else {
       entries.put(id, entry);
