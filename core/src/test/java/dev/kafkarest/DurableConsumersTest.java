@@ -359,6 +359,12 @@ class DurableConsumersTest {
     DirectCalls.Reply end = b.calls.post(base(instance) + "/positions/end", V2,
         "{\"partitions\":[" + partition + "}]}");
     assertEquals(204, end.status(), "seek to the end as the first call back on b: " + end.body());
+    DirectCalls.Reply commit = c.calls.post(base(instance) + "/offsets", V2,
+        "{\"offsets\":[" + partition + ",\"offset\":49}]}");
+    assertEquals(200, commit.status(), "a commit of given offsets as the first call back on c: " + commit.body());
+    DirectCalls.Reply committed = a.calls.call("GET", base(instance) + "/offsets", V2,
+        "{\"partitions\":[" + partition + "}]}");
+    assertEquals(50, committed.json().get("offsets").get(0).get("offset").asLong(), committed.body());
 
     assertEquals(200, b.calls.post("/consumers/" + group, V2, "{\"name\":\"fresh\",\"format\":\"json\"}").status());
     assertEquals(204, b.calls.post(base("fresh") + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());

@@ -83,8 +83,8 @@ public final class ConsumerInstance {
   /** Longest commit of a copy that another node took over (see {@link #abandon}). */
   private static final Duration HANDOVER_COMMIT = Duration.ofSeconds(1);
   /**
-   * Longest a seek or assignments call of an instance taken over with a subscription waits for the group to give
-   * its new consumer the partitions (see {@link #joining}); well within {@link #OPERATION_DEADLINE_MS}.
+   * Longest a seek, assignments or commit call of an instance taken over with a subscription waits for the group
+   * to give its new consumer the partitions (see {@link #joining}); well within {@link #OPERATION_DEADLINE_MS}.
    */
   static final long JOIN_WAIT_MS = 10_000;
   /** While it waits, the consumer is polled (paused) this often, so that the join goes on. */
@@ -142,9 +142,10 @@ public final class ConsumerInstance {
   private Subscription restore;
   /**
    * The consumer was built here for an instance taken over with a subscription, and the group has not yet given it
-   * its partitions (its first poll does). For the client the instance was reading, so a seek or an assignments
-   * call waits for that first (at most {@link #JOIN_WAIT_MS}) instead of answering 409 or nothing. An instance the
-   * client subscribes on this node never waits: a seek before its first read answers 409, as Confluent's does.
+   * its partitions (its first poll does). For the client the instance was reading, so a seek, an assignments call
+   * or a commit of given offsets waits for that first (at most {@link #JOIN_WAIT_MS}) instead of answering 409,
+   * nothing or 500 (Kafka commits given offsets only for a member of the group). An instance the client subscribes
+   * on this node never waits: a seek before its first read answers 409, as Confluent's does.
    * Executor only.
    */
   private boolean joining;
@@ -341,6 +342,7 @@ public final class ConsumerInstance {
 
   /** Commits the given offsets, or, with null, everything this instance has returned so far. */
   public CompletionStage<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    // Given offsets go with the group's generation: a consumer that has not joined yet cannot commit them.
     return run(c -> {
       if (offsets == null) {
         commitReturned(c, null);
@@ -350,7 +352,7 @@ public final class ConsumerInstance {
         returned.keySet().removeAll(offsets.keySet());
       }
       return null;
-    });
+    }, offsets != null && !offsets.isEmpty());
   }
 
   public CompletionStage<Map<TopicPartition, OffsetAndMetadata>> committed(Set<TopicPartition> partitions) {
