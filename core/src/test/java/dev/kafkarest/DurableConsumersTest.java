@@ -668,6 +668,51 @@ class DurableConsumersTest {
     assertEquals(200, late.calls.get(base(instance) + "/subscription").status());
   }
 
+  /**
+   * The claim rule as a node starting up reads it from the beginning: a claim after whose base a tombstone or
+   * another record came is void; a claim whose base is not there (compacted away) applies.
+   */
+  @Test
+  void claimsReadFromTheBeginningApplyOnlyIfNothingCameAfterTheirBase() throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(stateTopic, 1, (short) 1)
+          .configs(Map.of("cleanup.policy", "compact")))).all().get(15, TimeUnit.SECONDS);
+    }
+    long now = System.currentTimeMillis();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+        Map.of("bootstrap.servers", SharedKafka.bootstrapServers()), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      long gone = write(producer, "gone", "t1", "x", now, InstanceStateCodec.NO_BASE);
+      send(producer, "gone", null);
+      write(producer, "gone", "t1", "y", now, gone); // void: the tombstone came after its base
+      write(producer, "compacted", "t1", "y", now, gone); // its base is not there: it applies
+      long changed = write(producer, "changed", "t1", "x", now, InstanceStateCodec.NO_BASE);
+      write(producer, "changed", "t2", "x", now, InstanceStateCodec.NO_BASE);
+      write(producer, "changed", "t1", "y", now, changed); // void: the change to t2 came after its base
+    }
+    Node late = new Node("late");
+    assertEquals(404, late.calls.get(base("gone") + "/subscription").status());
+    DirectCalls.Reply compacted = late.calls.get(base("compacted") + "/subscription");
+    assertEquals(200, compacted.status(), compacted.body());
+    DirectCalls.Reply changed = late.calls.get(base("changed") + "/subscription");
+    assertEquals("[\"t2\"]", changed.json().get("topics").toString(), changed.body());
+  }
+
+  /** Writes a record of the instance subscribed to {@code topic} by {@code node}; returns its offset. */
+  private long write(KafkaProducer<byte[], byte[]> producer, String name, String topic, String node, long usedMs,
+                     long base) throws Exception {
+    ConsumerInstanceId id = new ConsumerInstanceId(group, name);
+    dev.kafkarest.consumer.durable.InstanceState state = new dev.kafkarest.consumer.durable.InstanceState(id,
+        new dev.kafkarest.consumer.ConsumerSettings(name, dev.kafkarest.format.EmbeddedFormat.JSON, null, null, -1,
+            null), null, dev.kafkarest.consumer.Subscription.topics(List.of(topic)), usedMs, node);
+    return send(producer, name, InstanceStateCodec.value(state, base));
+  }
+
+  private long send(KafkaProducer<byte[], byte[]> producer, String name, byte[] value) throws Exception {
+    return producer.send(new ProducerRecord<>(stateTopic, InstanceStateCodec.key(new ConsumerInstanceId(group, name)),
+        value)).get(15, TimeUnit.SECONDS).offset();
+  }
+
   @Test
   void anInstanceServesOnlyItsCreatorOnEveryNodeAndCountsAgainstEachNodesLimit() {
     Node a = new Node("a");
