@@ -247,8 +247,9 @@ final class DurableInstances implements InstanceStore.Listener {
    * from what is there, appends this node's claim, conditional on the record it was built from, and waits to read it
    * back. The claim holds if every reader applied it (no other record for the instance came between its base and
    * it) and no other node claimed after it. A void claim means the instance changed meanwhile: after a change by its
-   * owner this node builds its claim again from the newer record, once; after a tombstone (deleted, or expired on
-   * its owner) the request answers 404, as for any deleted instance.
+   * owner this node builds its claim again from the newer record, once; after another node's claim the request
+   * answers 503 "try again" (the first claim wins); after a tombstone (deleted, or expired on its owner) it answers
+   * 404, as for any deleted instance.
    */
   private void claim(ConsumerInstanceId id) {
     for (int attempt = 1; ; attempt++) {
@@ -298,8 +299,8 @@ final class DurableInstances implements InstanceStore.Listener {
         registry.drop(local, false);
         throw Errors.consumerInstanceNotFound();
       }
-      if (attempt == CLAIM_ATTEMPTS) {
-        registry.drop(local); // it keeps changing under us: the client's retry finds it
+      if (attempt == CLAIM_ATTEMPTS || !store.get(id).get().state().node().equals(base.state().node())) {
+        registry.drop(local); // another node's claim won, or it keeps changing under us: the client's retry finds it
         throw moved();
       }
       log.debug("Claim of consumer instance {} by node {} was void (it changed meanwhile); claiming again", id, nodeId);
