@@ -30,8 +30,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -322,6 +326,197 @@ class DurableConsumersTest {
     return assignment.body();
   }
 
+  /**
+   * A subscribed instance taken over by a node has no partitions there until its consumer's first poll; a seek or an
+   * assignments call as the first call there waits for the group's answer, so it sees the instance as the client
+   * left it. An instance the client subscribes on a node and never reads still answers a seek with 409, as before.
+   */
+  @Test
+  void aSeekOrAssignmentsCallAsTheFirstCallOnANewNodeFindsThePartitionsAssigned() {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1);
+    Node a = new Node("a");
+    Node b = new Node("b");
+    Node c = new Node("c");
+    RoundRobin rr = new RoundRobin(a);
+    String instance = createAndSubscribe(rr, topic);
+    produce(topic, 100);
+    rr.readUntil(base(instance), 1); // a's consumer has the partition
+    String partition = "{\"topic\":\"" + topic + "\",\"partition\":0";
+
+    DirectCalls.Reply seek = b.calls.post(base(instance) + "/positions", V2,
+        "{\"offsets\":[" + partition + ",\"offset\":40}]}");
+    assertEquals(204, seek.status(), "a seek as the first call on b: " + seek.body());
+    assertEquals(40, firstOffsetRead(b, instance), "b reads from where the seek put it");
+
+    DirectCalls.Reply assignments = c.calls.get(base(instance) + "/assignments");
+    assertEquals(200, assignments.status(), assignments.body());
+    assertEquals(1, assignments.json().get("partitions").size(), "the first call on c: " + assignments.body());
+
+    DirectCalls.Reply beginning = a.calls.post(base(instance) + "/positions/beginning", V2,
+        "{\"partitions\":[" + partition + "}]}");
+    assertEquals(204, beginning.status(), "seek to the beginning as the first call back on a: " + beginning.body());
+    assertEquals(0, firstOffsetRead(a, instance));
+    DirectCalls.Reply end = b.calls.post(base(instance) + "/positions/end", V2,
+        "{\"partitions\":[" + partition + "}]}");
+    assertEquals(204, end.status(), "seek to the end as the first call back on b: " + end.body());
+    DirectCalls.Reply commit = c.calls.post(base(instance) + "/offsets", V2,
+        "{\"offsets\":[" + partition + ",\"offset\":49}]}");
+    assertEquals(200, commit.status(), "a commit of given offsets as the first call back on c: " + commit.body());
+    DirectCalls.Reply committed = a.calls.call("GET", base(instance) + "/offsets", V2,
+        "{\"partitions\":[" + partition + "}]}");
+    assertEquals(50, committed.json().get("offsets").get(0).get("offset").asLong(), committed.body());
+
+    assertEquals(200, b.calls.post("/consumers/" + group, V2, "{\"name\":\"fresh\",\"format\":\"json\"}").status());
+    assertEquals(204, b.calls.post(base("fresh") + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());
+    DirectCalls.Reply early = b.calls.post(base("fresh") + "/positions", V2,
+        "{\"offsets\":[" + partition + ",\"offset\":1}]}");
+    assertEquals(409, early.status(), "not moved, never read: as without durable instances");
+    assertEquals(40903, early.json().get("error_code").asInt());
+  }
+
+  /** The offset of the first record a read on this node returns (bounded). */
+  private long firstOffsetRead(Node node, String instance) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    do {
+      DirectCalls.Reply reply = node.calls.call("GET", base(instance) + "/records?timeout=1000", null, null,
+          "Accept", JSON_V2);
+      assertEquals(200, reply.status(), reply.body());
+      if (!reply.json().isEmpty()) {
+        return reply.json().get(0).get("offset").asLong();
+      }
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("no record read on " + node.name);
+  }
+
+  /**
+   * Holds the first record a node writes to the state topic (for an instance it does not hold: its claim) until the
+   * test lets it go, after the node has caught up with the topic and built the claim from what it found.
+   */
+  private final class ClaimGate {
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final java.util.concurrent.atomic.AtomicBoolean passed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    ClaimGate(Node node) {
+      node.clients.beforeSend(r -> {
+        if (r.topic().equals(stateTopic) && r.value() != null && !passed.getAndSet(true)) {
+          held.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+    }
+
+    void awaitHeld() throws InterruptedException {
+      assertTrue(held.await(20, TimeUnit.SECONDS), "the node wrote no claim");
+    }
+  }
+
+  /**
+   * The race of a takeover with a change on the owner: node b has caught up and built its claim, then the owner a
+   * changes the subscription (204), then b's claim lands. The claim is void (a record came after the one it was
+   * built from): a keeps the change, b builds its claim again from it, and every node sees the new subscription.
+   */
+  @Test
+  void aSubscriptionChangeOnTheOwnerWhileAnotherNodeClaimsTheInstanceIsKept() throws Exception {
+    String first = Topics.create(SharedKafka.bootstrapServers(), 1);
+    String second = Topics.create(SharedKafka.bootstrapServers(), 1);
+    Node a = new Node("a");
+    Node b = new Node("b");
+    Node c = new Node("c");
+    RoundRobin rr = new RoundRobin(a);
+    String instance = createAndSubscribe(rr, first);
+    produce(first, 10);
+    produce(second, 10);
+    rr.readUntil(base(instance), 10);
+    ClaimGate gate = new ClaimGate(b);
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<DirectCalls.Reply> onB = caller.submit(() -> b.calls.get(base(instance) + "/subscription"));
+      gate.awaitHeld();
+      DirectCalls.Reply changed = a.calls.post(base(instance) + "/subscription", V2,
+          "{\"topics\":[\"" + second + "\"]}");
+      assertEquals(204, changed.status(), changed.body());
+      gate.release.countDown();
+      DirectCalls.Reply subscription = onB.get(30, TimeUnit.SECONDS);
+      assertEquals(200, subscription.status(), subscription.body());
+      assertEquals(second, subscription.json().get("topics").get(0).asText(), "on b, which claimed meanwhile");
+    } finally {
+      gate.release.countDown();
+      caller.shutdownNow();
+    }
+    DirectCalls.Reply onC = c.calls.get(base(instance) + "/subscription");
+    assertEquals(second, onC.json().get("topics").get(0).asText(), "on c, taking it over next: " + onC.body());
+    Set<String> topics = new HashSet<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    int records = 0;
+    while (records < 10 && System.nanoTime() < deadline) {
+      DirectCalls.Reply reply = c.calls.call("GET", base(instance) + "/records?timeout=1000", null, null,
+          "Accept", JSON_V2);
+      assertEquals(200, reply.status(), reply.body());
+      for (JsonNode r : reply.json()) {
+        topics.add(r.get("topic").asText());
+        records++;
+      }
+    }
+    assertEquals(Set.of(second), topics);
+    assertEquals(10, records);
+  }
+
+  /**
+   * The race of a takeover with an expiry: node b has caught up and built its claim from the instance's record,
+   * then the owner a expires the instance and writes its tombstone, then b's claim lands. The claim is void: b
+   * answers 404, as for a deleted instance, and the instance stays gone on every node, also on one that starts
+   * later and reads the topic from the beginning.
+   */
+  @Test
+  void anInstanceThatExpiresWhileAnotherNodeClaimsItStaysGone() throws Exception {
+    Map<String, String> shortTimeout = Map.of(KafkaRestConfig.CONSUMER_INSTANCE_TIMEOUT_MS, "2000");
+    Node a = new Node("a", shortTimeout);
+    Node b = new Node("b", shortTimeout);
+    assertEquals(200, a.calls.post("/consumers/" + group, V2, "{\"name\":\"idle\"}").status());
+    ClaimGate gate = new ClaimGate(b);
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<DirectCalls.Reply> onB = caller.submit(() -> b.calls.get(base("idle") + "/subscription"));
+      gate.awaitHeld();
+      awaitTombstone(new ConsumerInstanceId(group, "idle")); // a let it go after 2 s idle
+      gate.release.countDown();
+      DirectCalls.Reply reply = onB.get(30, TimeUnit.SECONDS);
+      assertEquals(404, reply.status(), "b's claim came after the tombstone: " + reply.body());
+      assertEquals(40403, reply.json().get("error_code").asInt());
+    } finally {
+      gate.release.countDown();
+      caller.shutdownNow();
+    }
+    assertEquals(404, b.calls.get(base("idle") + "/subscription").status());
+    assertEquals(404, a.calls.get(base("idle") + "/subscription").status());
+    assertEquals(404, new Node("late").calls.get(base("idle") + "/subscription").status());
+  }
+
+  /** Waits (bounded) until the state topic holds a tombstone for the instance. */
+  private void awaitTombstone(ConsumerInstanceId id) {
+    byte[] key = InstanceStateCodec.key(id);
+    try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of("bootstrap.servers",
+        SharedKafka.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(stateTopic, 0);
+      reader.assign(List.of(tp));
+      reader.seekToBeginning(List.of(tp));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : reader.poll(java.time.Duration.ofMillis(100))) {
+          if (r.value() == null && Arrays.equals(key, r.key())) {
+            return;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no tombstone for " + id);
+  }
+
   @Test
   void aNodeThatDiesWithoutClosingLosesNoInstanceAndNoRecord() {
     String topic = Topics.create(SharedKafka.bootstrapServers(), 2);
@@ -434,8 +629,9 @@ class DurableConsumersTest {
     while ((a.holds("busy") || b.holds("busy")) && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    // The expiring node writes the tombstone just after it lets the instance go; a request in that gap would find
-    // the instance in the store and take it over (it counts as a use). Give the tombstone time to be read.
+    // The expiring node writes the tombstone just after it lets the instance go; a request in that gap whose claim
+    // lands before the tombstone is still answered (the tombstone ends the instance then; one whose claim lands
+    // after it answers 404, see below). Give the tombstone time to be read.
     Thread.sleep(1000);
     assertEquals(404, b.calls.get(base("busy") + "/subscription").status());
     assertEquals(404, a.calls.get(base("busy") + "/subscription").status());
@@ -470,6 +666,51 @@ class DurableConsumersTest {
     Node late = new Node("late"); // reads the bad records and the good ones from the beginning
     assertEquals(404, late.calls.get(base("broken") + "/subscription").status());
     assertEquals(200, late.calls.get(base(instance) + "/subscription").status());
+  }
+
+  /**
+   * The claim rule as a node starting up reads it from the beginning: a claim after whose base a tombstone or
+   * another record came is void; a claim whose base is not there (compacted away) applies.
+   */
+  @Test
+  void claimsReadFromTheBeginningApplyOnlyIfNothingCameAfterTheirBase() throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(stateTopic, 1, (short) 1)
+          .configs(Map.of("cleanup.policy", "compact")))).all().get(15, TimeUnit.SECONDS);
+    }
+    long now = System.currentTimeMillis();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+        Map.of("bootstrap.servers", SharedKafka.bootstrapServers()), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      long gone = write(producer, "gone", "t1", "x", now, InstanceStateCodec.NO_BASE);
+      send(producer, "gone", null);
+      write(producer, "gone", "t1", "y", now, gone); // void: the tombstone came after its base
+      write(producer, "compacted", "t1", "y", now, gone); // its base is not there: it applies
+      long changed = write(producer, "changed", "t1", "x", now, InstanceStateCodec.NO_BASE);
+      write(producer, "changed", "t2", "x", now, InstanceStateCodec.NO_BASE);
+      write(producer, "changed", "t1", "y", now, changed); // void: the change to t2 came after its base
+    }
+    Node late = new Node("late");
+    assertEquals(404, late.calls.get(base("gone") + "/subscription").status());
+    DirectCalls.Reply compacted = late.calls.get(base("compacted") + "/subscription");
+    assertEquals(200, compacted.status(), compacted.body());
+    DirectCalls.Reply changed = late.calls.get(base("changed") + "/subscription");
+    assertEquals("[\"t2\"]", changed.json().get("topics").toString(), changed.body());
+  }
+
+  /** Writes a record of the instance subscribed to {@code topic} by {@code node}; returns its offset. */
+  private long write(KafkaProducer<byte[], byte[]> producer, String name, String topic, String node, long usedMs,
+                     long base) throws Exception {
+    ConsumerInstanceId id = new ConsumerInstanceId(group, name);
+    dev.kafkarest.consumer.durable.InstanceState state = new dev.kafkarest.consumer.durable.InstanceState(id,
+        new dev.kafkarest.consumer.ConsumerSettings(name, dev.kafkarest.format.EmbeddedFormat.JSON, null, null, -1,
+            null), null, dev.kafkarest.consumer.Subscription.topics(List.of(topic)), usedMs, node);
+    return send(producer, name, InstanceStateCodec.value(state, base));
+  }
+
+  private long send(KafkaProducer<byte[], byte[]> producer, String name, byte[] value) throws Exception {
+    return producer.send(new ProducerRecord<>(stateTopic, InstanceStateCodec.key(new ConsumerInstanceId(group, name)),
+        value)).get(15, TimeUnit.SECONDS).offset();
   }
 
   @Test

@@ -82,6 +82,13 @@ public final class ConsumerInstance {
   private static final long COMMIT_IN_FLIGHT_NANOS = 5_000_000;
   /** Longest commit of a copy that another node took over (see {@link #abandon}). */
   private static final Duration HANDOVER_COMMIT = Duration.ofSeconds(1);
+  /**
+   * Longest a seek, assignments or commit call of an instance taken over with a subscription waits for the group
+   * to give its new consumer the partitions (see {@link #joining}); well within {@link #OPERATION_DEADLINE_MS}.
+   */
+  static final long JOIN_WAIT_MS = 10_000;
+  /** While it waits, the consumer is polled (paused) this often, so that the join goes on. */
+  private static final long JOIN_POLL_MS = 2;
   /** The prefetch gives up after this many polls in a row that bring nothing. */
   private static final int PREFETCH_POLLS = 20;
 
@@ -133,6 +140,15 @@ public final class ConsumerInstance {
   private volatile Runnable onSubscriptionChange = () -> {};
   /** A subscription to apply when the consumer is created: the instance was taken over from another node. */
   private Subscription restore;
+  /**
+   * The consumer was built here for an instance taken over with a subscription, and the group has not yet given it
+   * its partitions (its first poll does). For the client the instance was reading, so a seek, an assignments call
+   * or a commit of given offsets waits for that first (at most {@link #JOIN_WAIT_MS}) instead of answering 409,
+   * nothing or 500 (Kafka commits given offsets only for a member of the group). An instance the client subscribes
+   * on this node never waits: a seek before its first read answers 409, as Confluent's does.
+   * Executor only.
+   */
+  private boolean joining;
   /** Another node took the instance over (Kafka fenced this copy's consumer, or the state topic says so). */
   private volatile boolean lost;
 
@@ -226,6 +242,7 @@ public final class ConsumerInstance {
 
   public CompletionStage<Void> subscribe(Collection<String> topics) {
     return run(c -> {
+      joining = false;
       c.subscribe(topics, rebalanceListener);
       rewindBuffered(c);
       subscribed = !topics.isEmpty();
@@ -236,6 +253,7 @@ public final class ConsumerInstance {
 
   public CompletionStage<Void> subscribe(Pattern pattern) {
     return run(c -> {
+      joining = false;
       c.subscribe(pattern, rebalanceListener);
       rewindBuffered(c);
       subscribed = true;
@@ -246,6 +264,7 @@ public final class ConsumerInstance {
 
   public CompletionStage<Void> unsubscribe() {
     return run(c -> {
+      joining = false;
       commitIfAutoCommit(c, null);
       dropBuffered(null);
       returned.clear();
@@ -262,6 +281,7 @@ public final class ConsumerInstance {
 
   public CompletionStage<Void> assign(Collection<TopicPartition> partitions) {
     return run(c -> {
+      joining = false;
       c.assign(partitions);
       rewindBuffered(c);
       returned.keySet().retainAll(partitions);
@@ -271,11 +291,11 @@ public final class ConsumerInstance {
   }
 
   public CompletionStage<Set<TopicPartition>> assignment() {
-    return run(c -> Set.copyOf(c.assignment()));
+    return runJoined(c -> Set.copyOf(c.assignment()));
   }
 
   public CompletionStage<Void> seek(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    return run(c -> {
+    return runJoined(c -> {
       requireAssigned(c, offsets.keySet());
       offsets.forEach(c::seek);
       moved(offsets.keySet());
@@ -284,7 +304,7 @@ public final class ConsumerInstance {
   }
 
   public CompletionStage<Void> seekToTimestamps(Map<TopicPartition, Long> timestamps) {
-    return run(c -> {
+    return runJoined(c -> {
       requireAssigned(c, timestamps.keySet());
       var found = c.offsetsForTimes(timestamps);
       found.forEach((tp, offset) -> {
@@ -301,7 +321,7 @@ public final class ConsumerInstance {
   }
 
   public CompletionStage<Void> seekToBeginning(Collection<TopicPartition> partitions) {
-    return run(c -> {
+    return runJoined(c -> {
       requireAssigned(c, partitions);
       c.seekToBeginning(partitions);
       moved(partitions);
@@ -310,7 +330,7 @@ public final class ConsumerInstance {
   }
 
   public CompletionStage<Void> seekToEnd(Collection<TopicPartition> partitions) {
-    return run(c -> {
+    return runJoined(c -> {
       requireAssigned(c, partitions);
       c.seekToEnd(partitions);
       // Kafka resolves "end" lazily, at the next poll; resolve it now so records produced after this call are read.
@@ -322,6 +342,7 @@ public final class ConsumerInstance {
 
   /** Commits the given offsets, or, with null, everything this instance has returned so far. */
   public CompletionStage<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    // Given offsets go with the group's generation: a consumer that has not joined yet cannot commit them.
     return run(c -> {
       if (offsets == null) {
         commitReturned(c, null);
@@ -331,7 +352,7 @@ public final class ConsumerInstance {
         returned.keySet().removeAll(offsets.keySet());
       }
       return null;
-    });
+    }, offsets != null && !offsets.isEmpty());
   }
 
   public CompletionStage<Map<TopicPartition, OffsetAndMetadata>> committed(Set<TopicPartition> partitions) {
@@ -673,19 +694,7 @@ public final class ConsumerInstance {
           return;
         }
         try {
-          Set<TopicPartition> paused = Set.copyOf(consumer().assignment());
-          consumer().pause(paused);
-          try {
-            for (ConsumerRecord<byte[], byte[]> r : consumer().poll(Duration.ZERO)) {
-              buffer.add(r); // only partitions newly assigned during this poll can have any; keep them
-              bufferedBytes += size(r);
-            }
-          } finally {
-            Set<TopicPartition> stillAssigned = new HashSet<>(paused);
-            stillAssigned.retainAll(consumer().assignment());
-            consumer().resume(stillAssigned);
-          }
-          lastPollNanos = System.nanoTime();
+          pollPaused(consumer());
           autoCommitIfDue();
         } catch (RuntimeException e) {
           lost |= e instanceof FencedInstanceIdException; // the registry drops this copy
@@ -820,6 +829,7 @@ public final class ConsumerInstance {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      joining = false; // called after every join, also with no partitions for this member
       meter.rebalanced();
     }
 
@@ -842,6 +852,15 @@ public final class ConsumerInstance {
   }
 
   private <T> CompletionStage<T> run(Function<Consumer<byte[], byte[]>, T> call) {
+    return run(call, false);
+  }
+
+  /** As {@link #run(Function)}, once a taken-over subscribed instance has its partitions ({@link #joining}). */
+  private <T> CompletionStage<T> runJoined(Function<Consumer<byte[], byte[]>, T> call) {
+    return run(call, true);
+  }
+
+  private <T> CompletionStage<T> run(Function<Consumer<byte[], byte[]>, T> call, boolean afterJoin) {
     CompletableFuture<T> result = new CompletableFuture<>();
     begin();
     CompletionStage<T> answer = result.whenComplete((r, e) -> end());
@@ -850,22 +869,74 @@ public final class ConsumerInstance {
         "The consumer instance did not complete the operation in time; try again.")),
         OPERATION_DEADLINE_MS, TimeUnit.MILLISECONDS);
     result.whenComplete((r, e) -> deadline.cancel(false));
+    long joinUntil = afterJoin ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_WAIT_MS) : 0;
     try {
-      executor.execute(() -> {
-        if (closed) {
-          result.completeExceptionally(gone());
-          return;
-        }
-        try {
-          result.complete(call.apply(consumer()));
-        } catch (RuntimeException e) {
-          result.completeExceptionally(translate(e));
-        }
-      });
+      executor.execute(() -> attempt(result, call, afterJoin, joinUntil));
     } catch (RuntimeException e) {
       result.completeExceptionally(Errors.unavailable("The proxy is shutting down."));
     }
     return answer;
+  }
+
+  /**
+   * Runs the call on the executor; with {@code afterJoin}, while the instance is {@link #joining}, first polls the
+   * consumer (paused, so that it fetches nothing) and tries again every {@link #JOIN_POLL_MS} on the timer, holding
+   * no thread meanwhile, until the group has answered or {@code joinUntil} has passed; then the call runs as it is.
+   */
+  private <T> void attempt(CompletableFuture<T> result, Function<Consumer<byte[], byte[]>, T> call, boolean afterJoin,
+                           long joinUntil) {
+    if (result.isDone()) {
+      return;
+    }
+    if (closed) {
+      result.completeExceptionally(gone());
+      return;
+    }
+    try {
+      Consumer<byte[], byte[]> c = consumer();
+      if (afterJoin && joining) {
+        if (System.nanoTime() - joinUntil < 0) {
+          pollPaused(c);
+        }
+        if (joining && System.nanoTime() - joinUntil < 0) {
+          timer.schedule(() -> {
+            try {
+              executor.execute(() -> attempt(result, call, true, joinUntil));
+            } catch (RuntimeException e) {
+              result.completeExceptionally(Errors.unavailable("The proxy is shutting down."));
+            }
+          }, JOIN_POLL_MS, TimeUnit.MILLISECONDS);
+          return;
+        }
+        if (joining) {
+          joining = false; // the group did not answer in time: the call answers as it would have anyway
+          log.debug("Consumer {} got no assignment within {} ms of its take-over", id, JOIN_WAIT_MS);
+        }
+      }
+      result.complete(call.apply(c));
+    } catch (RuntimeException e) {
+      result.completeExceptionally(translate(e));
+    }
+  }
+
+  /**
+   * One poll that fetches nothing: the partitions already assigned are paused, and records of partitions the poll
+   * newly assigns are kept for the next read.
+   */
+  private void pollPaused(Consumer<byte[], byte[]> c) {
+    Set<TopicPartition> paused = Set.copyOf(c.assignment());
+    c.pause(paused);
+    try {
+      for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ZERO)) {
+        buffer.add(r);
+        bufferedBytes += size(r);
+      }
+    } finally {
+      Set<TopicPartition> stillAssigned = new HashSet<>(paused);
+      stillAssigned.retainAll(c.assignment());
+      c.resume(stillAssigned);
+    }
+    lastPollNanos = System.nanoTime();
   }
 
   /** The Kafka consumer, created on first use; only ever called on the executor. */
@@ -877,8 +948,10 @@ public final class ConsumerInstance {
         restore = null;
         if (stored.topics() != null) {
           created.subscribe(stored.topics(), rebalanceListener);
+          joining = !stored.topics().isEmpty();
         } else if (stored.pattern() != null) {
           created.subscribe(Pattern.compile(stored.pattern()), rebalanceListener);
+          joining = true;
         } else if (stored.partitions() != null) {
           created.assign(stored.partitions());
         }

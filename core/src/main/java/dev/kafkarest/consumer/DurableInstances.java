@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * takes instances over from other nodes, and drops the ones another node took.
  *
  * <p>Ownership rule: the owner of an instance is the node named by the latest record for it in the state topic
- * (log order). A node takes an instance over by appending a claim and uses it only once its own reader has
- * reached that claim and found no later record; a node drops its copy (closing the consumer without a commit)
- * as soon as its reader applies a later record naming another node, or a tombstone. Kafka backs this up for
+ * (log order) that applies: a claim applies only if no other record for the instance came after the one it was
+ * built from (see {@link InstanceStore}). A node takes an instance over by appending a claim and uses it only once
+ * its own reader has reached that claim, found it applied and found no later record; a node drops its copy
+ * (closing the consumer without a commit) as soon as its reader applies a later record naming another node, or a
+ * tombstone. Kafka backs this up for
  * subscribed instances: every copy of an instance joins its group with the same {@code group.instance.id}, so
  * the newest member fences the older one, whose next poll or commit fails with {@code FencedInstanceIdException}.
  */
@@ -43,6 +45,8 @@ final class DurableInstances implements InstanceStore.Listener {
   private static final Logger log = LoggerFactory.getLogger(DurableInstances.class);
   /** Longest wait for the store on a request's path: a write's acknowledgement, or the reader catching up. */
   static final long STORE_WAIT_MS = 5_000;
+  /** A claim that came back void is built again from the newer record this many times in all, at most. */
+  private static final int CLAIM_ATTEMPTS = 2;
 
   private final InstanceStore store;
   private final String nodeId;
@@ -240,33 +244,67 @@ final class DurableInstances implements InstanceStore.Listener {
 
   /**
    * Catches up with the topic (the instance's last owner may have changed its subscription a moment ago), rebuilds
-   * from what is there, appends this node's claim and waits to read it back: the claim holds if no other node
-   * claimed after it.
+   * from what is there, appends this node's claim, conditional on the record it was built from, and waits to read it
+   * back. The claim holds if every reader applied it (no other record for the instance came between its base and
+   * it) and no other node claimed after it. A void claim means the instance changed meanwhile: after a change by its
+   * owner this node builds its claim again from the newer record, once; after another node's claim the request
+   * answers 503 "try again" (the first claim wins); after a tombstone (deleted, or expired on its owner) it answers
+   * 404, as for any deleted instance.
    */
   private void claim(ConsumerInstanceId id) {
-    await(store.sync());
-    ConsumerInstance local = registry.local(id);
-    InstanceState stored = store.get(id).map(InstanceStore.Entry::state).orElse(null);
-    if (local == null || stored == null) {
-      if (local != null) {
-        registry.drop(local, false);
+    for (int attempt = 1; ; attempt++) {
+      // Until its claim applies this node holds nothing: an older position of its own must not make the reader
+      // drop the copy being built for records that came before the claim.
+      held.remove(id);
+      await(store.sync());
+      ConsumerInstance local = registry.local(id);
+      InstanceStore.Entry base = store.get(id).orElse(null);
+      if (local == null || base == null) {
+        if (local != null) {
+          registry.drop(local, false);
+        }
+        throw Errors.consumerInstanceNotFound();
       }
-      throw Errors.consumerInstanceNotFound();
+      if (!java.util.Objects.equals(base.state().principal(), local.owner())
+          || base.state().settings().format() != local.settings().format()) {
+        registry.drop(local); // deleted and created again under this name: the client's retry starts afresh
+        throw moved();
+      }
+      local.restoreOnFirstUse(base.state().subscription());
+      InstanceStore.Entry claim = await(store.claim(base.state().withNode(nodeId, nodeUrl, clock.millis()), base));
+      await(store.awaitRead(claim.partition(), claim.offset()));
+      if (!store.voided(id, claim.offset())) {
+        wrote(id, claim); // first: from now on the reader drops this copy for any later record of another node
+        InstanceStore.Entry latest = store.get(id).orElse(null);
+        if (latest == null) {
+          registry.drop(local, false);
+          throw Errors.consumerInstanceNotFound();
+        }
+        if (latest.offset() != claim.offset() && !latest.state().node().equals(nodeId)) {
+          registry.drop(local); // another node claimed it after us: it is theirs
+          throw moved();
+        }
+        log.debug("Node {} took over consumer instance {}", nodeId, id);
+        return;
+      }
+      if (store.get(id).isEmpty()) {
+        // Deleted or expired after our base. The tombstone goes again, after our void claim, so that the log ends
+        // with it: compaction may drop the first one, and a node reading from the beginning then would not know
+        // the claim is void.
+        store.delete(id).whenComplete((v, e) -> {
+          if (e != null) {
+            log.debug("Could not write the tombstone of consumer instance {} again", id, e);
+          }
+        });
+        registry.drop(local, false);
+        throw Errors.consumerInstanceNotFound();
+      }
+      if (attempt == CLAIM_ATTEMPTS || !store.get(id).get().state().node().equals(base.state().node())) {
+        registry.drop(local); // another node's claim won, or it keeps changing under us: the client's retry finds it
+        throw moved();
+      }
+      log.debug("Claim of consumer instance {} by node {} was void (it changed meanwhile); claiming again", id, nodeId);
     }
-    local.restoreOnFirstUse(stored.subscription());
-    InstanceStore.Entry claim = await(store.write(stored.withNode(nodeId, nodeUrl, clock.millis())));
-    wrote(id, claim);
-    await(store.awaitRead(claim.partition(), claim.offset()));
-    InstanceStore.Entry latest = store.get(id).orElse(null);
-    if (latest == null) {
-      registry.drop(local, false);
-      throw Errors.consumerInstanceNotFound();
-    }
-    if (latest.offset() != claim.offset() && !latest.state().node().equals(nodeId)) {
-      registry.drop(local); // another node claimed it after us: it is theirs
-      throw moved();
-    }
-    log.debug("Node {} took over consumer instance {}", nodeId, id);
   }
 
   static RestException moved() {

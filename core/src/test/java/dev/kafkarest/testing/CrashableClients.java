@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
 /**
@@ -23,6 +24,7 @@ public final class CrashableClients implements KafkaClients {
   private final KafkaClients real = KafkaClients.standard();
   private final List<AutoCloseable> created = new CopyOnWriteArrayList<>();
   private volatile boolean crashed;
+  private volatile java.util.function.Consumer<ProducerRecord<?, ?>> beforeSend = r -> {};
 
   @Override
   public Producer<byte[], byte[]> producer(Map<String, Object> properties) {
@@ -37,6 +39,14 @@ public final class CrashableClients implements KafkaClients {
   @Override
   public Admin admin(Map<String, Object> properties) {
     return wrap(Admin.class, real.admin(properties));
+  }
+
+  /**
+   * Runs on the sending thread before every record a producer of this proxy sends reaches the client: a test can
+   * hold a chosen write there, to put another node's write before it in the log.
+   */
+  public void beforeSend(java.util.function.Consumer<ProducerRecord<?, ?>> hook) {
+    this.beforeSend = hook;
   }
 
   public void crash() {
@@ -64,6 +74,9 @@ public final class CrashableClients implements KafkaClients {
     InvocationHandler handler = (proxy, method, args) -> {
       if (crashed) {
         throw new KafkaException("the test crashed this proxy");
+      }
+      if (method.getName().equals("send") && args != null && args[0] instanceof ProducerRecord<?, ?> r) {
+        beforeSend.accept(r);
       }
       try {
         return method.invoke(client, args);

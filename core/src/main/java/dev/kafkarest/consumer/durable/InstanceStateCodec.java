@@ -25,16 +25,25 @@ import org.apache.kafka.common.TopicPartition;
  * value {"v":1,"group":"g","name":"n","format":"json","auto.offset.reset":"earliest","auto.commit.enable":true,
  *        "fetch.min.bytes":-1,"consumer.request.timeout.ms":null,"principal":null,
  *        "subscription":{"topics":["t"]} | {"topic_pattern":"t.*"} | {"partitions":[{"topic":"t","partition":0}]} | {},
- *        "last_used_ms":1700000000000,"node":"node-a","node_url":"http://10.0.0.5:8080/kafka"}
+ *        "last_used_ms":1700000000000,"node":"node-a","node_url":"http://10.0.0.5:8080/kafka","base":41}
  * value null: a tombstone, the instance was deleted or expired
  * </pre>
  *
  * <p>A field added later is optional, so it stays version 1: {@code node_url} (absent when the writing node has no
  * {@code consumer.instances.node.url}, and in records of nodes older than it, which readers treat alike; older
- * readers ignore it). A change that older readers would misread takes a new version.
+ * readers ignore it). {@code base} likewise: present in a claim, the offset of the record for the instance that the
+ * claim was built from; a reader applies the claim only if no other record for the instance came after that offset
+ * (see {@link InstanceStore}). A record without it (every other record, and claims of older nodes) applies as it
+ * comes. Older readers ignore it and apply every claim, as they did. A change that older readers would misread
+ * takes a new version.
  */
 public final class InstanceStateCodec {
   public static final int VERSION = 1;
+  /** The base of a record that is not a claim: it applies whatever came before it. */
+  public static final long NO_BASE = -1;
+
+  /** A decoded value: the state, and the offset its claim was built from ({@link #NO_BASE}: not a claim). */
+  public record Decoded(InstanceState state, long base) {}
 
   private InstanceStateCodec() {}
 
@@ -52,6 +61,11 @@ public final class InstanceStateCodec {
   }
 
   public static byte[] value(InstanceState state) {
+    return value(state, NO_BASE);
+  }
+
+  /** A record's value; {@code base} not {@link #NO_BASE}: a claim, valid only if nothing came after that offset. */
+  public static byte[] value(InstanceState state, long base) {
     ObjectNode v = Json.MAPPER.createObjectNode();
     ConsumerSettings s = state.settings();
     v.put("v", VERSION).put("group", state.id().group()).put("name", state.id().name());
@@ -79,6 +93,9 @@ public final class InstanceStateCodec {
     v.put("node", state.node());
     if (state.nodeUrl() != null) {
       v.put("node_url", state.nodeUrl());
+    }
+    if (base != NO_BASE) {
+      v.put("base", base);
     }
     return bytes(v);
   }
@@ -109,6 +126,10 @@ public final class InstanceStateCodec {
   }
 
   public static InstanceState decodeValue(ConsumerInstanceId id, byte[] value) throws BadRecordException {
+    return decode(id, value).state();
+  }
+
+  public static Decoded decode(ConsumerInstanceId id, byte[] value) throws BadRecordException {
     JsonNode v = parse(value, "value");
     version(v);
     if (!id.equals(new ConsumerInstanceId(requiredText(v, "group"), requiredText(v, "name")))) {
@@ -144,8 +165,19 @@ public final class InstanceStateCodec {
     if (!v.path("last_used_ms").canConvertToLong()) {
       throw new BadRecordException("last_used_ms is missing");
     }
-    return new InstanceState(id, settings, optionalText(v, "principal"), subscription,
-        v.get("last_used_ms").longValue(), requiredText(v, "node"), nodeUrl(v));
+    return new Decoded(new InstanceState(id, settings, optionalText(v, "principal"), subscription,
+        v.get("last_used_ms").longValue(), requiredText(v, "node"), nodeUrl(v)), base(v));
+  }
+
+  private static long base(JsonNode v) throws BadRecordException {
+    JsonNode base = v.get("base");
+    if (base == null || base.isNull()) {
+      return NO_BASE;
+    }
+    if (!base.canConvertToLong() || !base.isIntegralNumber() || base.longValue() < 0) {
+      throw new BadRecordException("base is not an offset");
+    }
+    return base.longValue();
   }
 
   private static JsonNode parse(byte[] bytes, String what) throws BadRecordException {

@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * node sees its own and everyone else's writes when its reader thread reaches them ({@link #awaitRead}), and can
  * ask to be caught up with the end of the topic as it is now ({@link #sync}).
  *
+ * <p>Claims are conditional on the log: a claim carries the offset of the record for the instance it was built from
+ * (its base), and every reader, applying the log in order, treats it as void if another record for the instance
+ * came after that base (a change by the owner, another claim, a tombstone). A void claim changes nothing; its
+ * writer sees so when its reader reaches it ({@link #voided}). A claim whose base the reader never saw (compacted
+ * away) applies. Tombstones and void claims are remembered for {@link #REMEMBER_NANOS}, long enough for any claim
+ * built before them to land (a claim is written within the store's bounds of the catch-up it was built from).
+ *
  * <p>Records the reader cannot decode are skipped with a log line. Owns its producer, reader consumer, admin
  * client and reader thread; {@link #close} releases them.
  */
@@ -43,6 +50,8 @@ public final class InstanceStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InstanceStore.class);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+  /** How long the reader remembers a tombstone or a void claim: well past the store waits of any claim in flight. */
+  static final long REMEMBER_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   /** A materialised record and its position in the topic. */
   public record Entry(InstanceState state, TopicPartition partition, long offset) {}
@@ -57,6 +66,10 @@ public final class InstanceStore implements AutoCloseable {
   private final Consumer<byte[], byte[]> reader;
   private final Admin admin;
   private final Map<ConsumerInstanceId, Entry> entries = new ConcurrentHashMap<>();
+  /** Recent tombstones and void claims, by instance: their offset, and when the reader applied them. */
+  private final Map<ConsumerInstanceId, Seen> tombstones = new ConcurrentHashMap<>();
+  private final Map<VoidClaim, Long> voids = new ConcurrentHashMap<>();
+  private long lastPruneNanos = System.nanoTime();
   /** Next offset to read, per partition: every record before it has been applied. */
   private final Map<TopicPartition, Long> readUpTo = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Await> awaits = new ConcurrentLinkedQueue<>();
@@ -68,6 +81,10 @@ public final class InstanceStore implements AutoCloseable {
   private volatile boolean closed;
 
   private record Await(TopicPartition partition, long offset, CompletableFuture<Void> done) {}
+
+  private record Seen(long offset, long atNanos) {}
+
+  private record VoidClaim(ConsumerInstanceId id, long offset) {}
 
   public InstanceStore(KafkaRestConfig config, KafkaClients clients, String nodeId) {
     this.topic = config.get(KafkaRestConfig.CONSUMER_STATE_TOPIC);
@@ -119,6 +136,21 @@ public final class InstanceStore implements AutoCloseable {
   /** Appends a record; completes with its position once the broker has it. */
   public CompletableFuture<Entry> write(InstanceState state) {
     return send(state.id(), InstanceStateCodec.value(state)).thenApply(p -> new Entry(state, p.partition, p.offset));
+  }
+
+  /**
+   * Appends a claim built from the entry at {@code base}: readers apply it only if no other record for the instance
+   * came after that entry. Completes with its position once the broker has it; {@link #voided} tells, once this
+   * node's reader has reached it, whether it applied.
+   */
+  public CompletableFuture<Entry> claim(InstanceState state, Entry base) {
+    return send(state.id(), InstanceStateCodec.value(state, base.offset()))
+        .thenApply(p -> new Entry(state, p.partition, p.offset));
+  }
+
+  /** Whether the reader found this record void (a claim after whose base another record came); ask after reading it. */
+  public boolean voided(ConsumerInstanceId id, long offset) {
+    return voids.containsKey(new VoidClaim(id, offset));
   }
 
   /** Appends a tombstone: the instance is gone, on every node. */
@@ -225,6 +257,7 @@ public final class InstanceStore implements AutoCloseable {
           readUpTo.put(tp, reader.position(tp, CALL_TIMEOUT));
         }
         completeAwaits();
+        prune();
       } catch (WakeupException e) {
         // closing
       } catch (RuntimeException e) {
@@ -233,6 +266,15 @@ public final class InstanceStore implements AutoCloseable {
           sleep(1000);
         }
       }
+    }
+  }
+
+  private void prune() {
+    long now = System.nanoTime();
+    if (now - lastPruneNanos > TimeUnit.SECONDS.toNanos(1)) {
+      lastPruneNanos = now;
+      tombstones.values().removeIf(t -> now - t.atNanos > REMEMBER_NANOS);
+      voids.values().removeIf(at -> now - at > REMEMBER_NANOS);
     }
   }
 
@@ -276,11 +318,13 @@ public final class InstanceStore implements AutoCloseable {
   private void apply(ConsumerRecord<byte[], byte[]> r) {
     ConsumerInstanceId id;
     Entry entry = null;
+    long base = InstanceStateCodec.NO_BASE;
     try {
       id = InstanceStateCodec.decodeKey(r.key());
       if (r.value() != null) {
-        entry = new Entry(InstanceStateCodec.decodeValue(id, r.value()),
-            new TopicPartition(r.topic(), r.partition()), r.offset());
+        InstanceStateCodec.Decoded decoded = InstanceStateCodec.decode(id, r.value());
+        entry = new Entry(decoded.state(), new TopicPartition(r.topic(), r.partition()), r.offset());
+        base = decoded.base();
       }
     } catch (InstanceStateCodec.BadRecordException e) {
       log.warn("Skipping the record at offset {} of {}-{}: {}", r.offset(), r.topic(), r.partition(), e.getMessage());
@@ -288,14 +332,35 @@ public final class InstanceStore implements AutoCloseable {
     }
     if (entry == null) {
       entries.remove(id);
+      tombstones.put(id, new Seen(r.offset(), System.nanoTime()));
+    } else if (base != InstanceStateCodec.NO_BASE && cameAfter(id, base)) {
+      log.debug("Claim of consumer instance {} by node {} at offset {} is void: a record came after its base {}",
+          id, entry.state().node(), r.offset(), base);
+      voids.put(new VoidClaim(id, r.offset()), System.nanoTime());
+      return;
     } else {
       entries.put(id, entry);
+      tombstones.remove(id);
     }
     try {
       listener.changed(id, entry);
     } catch (RuntimeException e) {
       log.warn("Applying the state of consumer instance {} failed", id, e);
     }
+  }
+
+  /**
+   * Whether the reader applied a record for the instance after {@code base}: an entry, or a tombstone, at a later
+   * offset (one partition holds every record of an instance). An entry before the base, or none and no tombstone,
+   * means the base was compacted away: nothing newer is known, so the claim applies.
+   */
+  private boolean cameAfter(ConsumerInstanceId id, long base) {
+    Entry current = entries.get(id);
+    if (current != null) {
+      return current.offset() > base;
+    }
+    Seen tombstone = tombstones.get(id);
+    return tombstone != null && tombstone.offset > base;
   }
 
   private static void sleep(long ms) {

@@ -54,6 +54,28 @@ class InstanceStateCodecTest {
   }
 
   @Test
+  void aClaimCarriesItsBaseAndOtherRecordsReadAsUnconditional() throws Exception {
+    ConsumerSettings defaults = new ConsumerSettings(ID.name(), EmbeddedFormat.JSON, null, null, -1, null);
+    InstanceState state = new InstanceState(ID, defaults, null, Subscription.topics(List.of("t")), 5L, "node-b");
+    InstanceStateCodec.Decoded claim = InstanceStateCodec.decode(ID, InstanceStateCodec.value(state, 41));
+    assertEquals(state, claim.state());
+    assertEquals(41, claim.base());
+    assertEquals(state, InstanceStateCodec.decodeValue(ID, InstanceStateCodec.value(state, 41)), "v stays 1");
+    assertEquals(InstanceStateCodec.NO_BASE, InstanceStateCodec.decode(ID, InstanceStateCodec.value(state)).base());
+    assertEquals(false, new String(InstanceStateCodec.value(state), StandardCharsets.UTF_8).contains("base"),
+        "a record that is not a claim looks as it did");
+    String old = "{\"v\":1,\"group\":\"g\",\"name\":\"n\",\"format\":\"json\",\"last_used_ms\":1,\"node\":\"x\"}";
+    ConsumerInstanceId id = new ConsumerInstanceId("g", "n");
+    assertEquals(InstanceStateCodec.NO_BASE,
+        InstanceStateCodec.decode(id, old.getBytes(StandardCharsets.UTF_8)).base());
+    for (String bad : List.of("\"x\"", "-1", "1.5")) {
+      String value = old.replace("\"node\":\"x\"", "\"node\":\"x\",\"base\":" + bad);
+      assertThrows(InstanceStateCodec.BadRecordException.class,
+          () -> InstanceStateCodec.decode(id, value.getBytes(StandardCharsets.UTF_8)), value);
+    }
+  }
+
+  @Test
   void unusableRecordsAreRefusedWithAReason() {
     for (String value : List.of("", "[]", "not json", "{\"v\":2,\"group\":\"g\",\"name\":\"n\"}",
         "{\"v\":1,\"group\":\"g\",\"name\":\"other\",\"format\":\"json\",\"last_used_ms\":1,\"node\":\"x\"}",
