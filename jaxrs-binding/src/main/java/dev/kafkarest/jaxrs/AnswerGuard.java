@@ -1,6 +1,7 @@
 package dev.kafkarest.jaxrs;
 
 import dev.kafkarest.http.Body;
+import dev.kafkarest.http.GuardedOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.CountDownLatch;
@@ -27,52 +28,17 @@ final class AnswerGuard {
   static final long RELEASE_WAIT_MS = 10_000;
   private static final Logger log = LoggerFactory.getLogger(AnswerGuard.class);
 
-  private final Object lock = new Object();
+  private final GuardedOutput output = new GuardedOutput();
   private final CountDownLatch released = new CountDownLatch(1);
-  private boolean finished; // guarded by lock
   private volatile Thread writer;
 
   /** Writes {@code body}; a failed write (the client went away) ends it quietly, as nothing can be answered. */
   void write(Body body, OutputStream out) {
     writer = Thread.currentThread();
     try {
-      body.writeTo(wrap(out));
+      body.writeTo(output.wrap(out));
     } catch (IOException e) {
       log.debug("Answer not written to its end (client gone?)", e);
-    }
-  }
-
-  private OutputStream wrap(OutputStream out) {
-    return new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        synchronized (lock) {
-          check();
-          out.write(b);
-        }
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        synchronized (lock) {
-          check();
-          out.write(b, off, len);
-        }
-      }
-
-      @Override
-      public void flush() throws IOException {
-        synchronized (lock) {
-          check();
-          out.flush();
-        }
-      }
-    };
-  }
-
-  private void check() throws IOException {
-    if (finished) {
-      throw new IOException("The container has finished this request (client gone).");
     }
   }
 
@@ -86,9 +52,7 @@ final class AnswerGuard {
    * progress, stops all later ones, and, when {@code awaitRelease}, waits (bounded) until the runtime has let go.
    */
   void containerFinished(boolean awaitRelease) {
-    synchronized (lock) {
-      finished = true;
-    }
+    output.finish();
     if (!awaitRelease || Thread.currentThread() == writer) {
       return; // on the writer's own thread the runtime lets go only after this returns
     }

@@ -1,8 +1,8 @@
 package dev.kafkarest.servlet;
 
+import dev.kafkarest.http.GuardedOutput;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import java.io.IOException;
 import java.io.OutputStream;
 
 /**
@@ -13,54 +13,19 @@ import java.io.OutputStream;
  * is finished no write reaches the container and the binding does not complete the request again.
  */
 final class ResponseGuard implements AsyncListener {
-  private final Object lock = new Object();
-  private boolean finished; // guarded by lock
+  private final GuardedOutput output = new GuardedOutput();
 
   OutputStream wrap(OutputStream out) {
-    return new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        synchronized (lock) {
-          check();
-          out.write(b);
-        }
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        synchronized (lock) {
-          check();
-          out.write(b, off, len);
-        }
-      }
-
-      @Override
-      public void flush() throws IOException {
-        synchronized (lock) {
-          check();
-          out.flush();
-        }
-      }
-    };
-  }
-
-  private void check() throws IOException {
-    if (finished) {
-      throw new IOException("The container has finished this request (client gone).");
-    }
+    return output.wrap(out);
   }
 
   /** Whether the container has not finished the request by itself. */
   boolean open() {
-    synchronized (lock) {
-      return !finished;
-    }
+    return output.open();
   }
 
   private void finish() {
-    synchronized (lock) {
-      finished = true;
-    }
+    output.finish();
   }
 
   @Override
