@@ -1,5 +1,6 @@
 package dev.kafkarest.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,10 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Creates fresh topics for tests and waits until every partition's leader serves requests. */
 public final class Topics {
@@ -40,6 +44,18 @@ public final class Topics {
       }
     } catch (Exception e) {
       throw new IllegalStateException("could not create topic " + name, e);
+    }
+  }
+
+  /** Writes {@code count} records with values {@code {"i":0}} to {@code {"i":count-1}}, no key, and flushes. */
+  public static void produceNumbered(String bootstrapServers, String topic, int count) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+        Map.of("bootstrap.servers", bootstrapServers, "linger.ms", "5"), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      for (int i = 0; i < count; i++) {
+        producer.send(new ProducerRecord<>(topic, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
+      }
+      producer.flush();
     }
   }
 }

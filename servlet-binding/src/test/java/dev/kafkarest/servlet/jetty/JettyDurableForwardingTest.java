@@ -26,7 +26,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -37,9 +37,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -200,7 +198,7 @@ class JettyDurableForwardingTest {
     String base = "/consumers/" + group + "/instances/c1";
     rr.call("POST", "/consumers/" + group, V2, "{\"name\":\"c1\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}");
     rr.call("POST", base + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
-    produce(topic, records);
+    Topics.produceNumbered(SharedKafka.bootstrapServers(), topic, records);
     Set<String> seen = new HashSet<>();
     int duplicates = 0;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -241,7 +239,7 @@ class JettyDurableForwardingTest {
     assertEquals(200, created.status(), created.toString());
     assertEquals(204, NODES.get(1).calls.post(base + "/subscription", V2,
         "{\"topics\":[\"" + topic + "\"]}").status());
-    produce(topic, records);
+    Topics.produceNumbered(SharedKafka.bootstrapServers(), topic, records);
     Set<String> seen = new HashSet<>();
     Snapshot before = Snapshot.now();
     owner.server.stop();
@@ -326,7 +324,7 @@ class JettyDurableForwardingTest {
       assertEquals(200, owner.calls.post("/consumers/" + group, V2,
           "{\"name\":\"c1\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}").status());
       assertEquals(204, owner.calls.post(base + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());
-      produce(topic, 500);
+      Topics.produceNumbered(SharedKafka.bootstrapServers(), topic, 500);
       Reply before = nodes.get(1).calls.get(base + "/records?timeout=3000&max_bytes=100", "Accept", JSON_V2);
       assertEquals(200, before.status(), before.toString());
       assertEquals(1, nodes.get(1).counts.forwarded.get(), "forwarded while the owner is well");
@@ -334,7 +332,8 @@ class JettyDurableForwardingTest {
       before.json().forEach(r -> seen.add(r.get("partition").asInt() + ":" + r.get("offset").asLong()));
 
       crashable.crash(); // its server still answers, its Kafka calls all fail
-      produce(topic, 500); // beyond what the owner may have fetched already
+      // beyond what the owner may have fetched already
+      Topics.produceNumbered(SharedKafka.bootstrapServers(), topic, 500);
       long crashed = System.nanoTime();
       long deadline = crashed + TimeUnit.SECONDS.toNanos(60);
       int errors = 0;
@@ -406,7 +405,7 @@ class JettyDurableForwardingTest {
     assertEquals(200, owner.calls.post("/consumers/" + group, V2,
         "{\"name\":\"c1\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}").status());
     assertEquals(204, owner.calls.post(base + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}").status());
-    produce(topic, 1);
+    Topics.produceNumbered(SharedKafka.bootstrapServers(), topic, 1);
     Snapshot before = Snapshot.now();
     java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
         .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
@@ -494,17 +493,6 @@ class JettyDurableForwardingTest {
         failures.add(method + " " + path + " on " + node.mount() + ": " + reply);
       }
       return reply;
-    }
-  }
-
-  private static void produce(String topic, int count) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", SharedKafka.bootstrapServers(), "linger.ms", "5"),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < count; i++) {
-        producer.send(new ProducerRecord<>(topic, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
-      }
-      producer.flush();
     }
   }
 }

@@ -10,16 +10,14 @@ import dev.kafkarest.servlet.jetty.RoundRobinNodes.Answer;
 import dev.kafkarest.servlet.jetty.RoundRobinNodes.Node;
 import dev.kafkarest.testing.SharedKafka;
 import dev.kafkarest.testing.Topics;
-import java.nio.charset.StandardCharsets;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -82,7 +80,7 @@ class JettyDurableNodeKillTest {
           "{\"name\":\"c1\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}").reply().status());
       assertEquals(204, rr.call("POST", base + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}")
           .reply().status());
-      produce(bootstrap, topic, RECORDS);
+      Topics.produceNumbered(bootstrap, topic, RECORDS);
       long readStart = System.nanoTime();
       long deadline = readStart + TimeUnit.SECONDS.toNanos(180); // about 10 s here; generous for a loaded machine
 
@@ -192,16 +190,5 @@ class JettyDurableNodeKillTest {
 
   private static long ms(long nanos) {
     return TimeUnit.NANOSECONDS.toMillis(nanos);
-  }
-
-  private static void produce(String bootstrap, String topic, int count) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", bootstrap, "linger.ms", "5"), new ByteArraySerializer(),
-        new ByteArraySerializer())) {
-      for (int i = 0; i < count; i++) {
-        producer.send(new ProducerRecord<>(topic, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
-      }
-      producer.flush();
-    }
   }
 }

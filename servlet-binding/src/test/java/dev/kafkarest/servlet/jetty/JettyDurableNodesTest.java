@@ -10,7 +10,7 @@ import dev.kafkarest.testing.HttpCalls;
 import dev.kafkarest.testing.HttpCalls.Reply;
 import dev.kafkarest.testing.SharedKafka;
 import dev.kafkarest.testing.Topics;
-import java.nio.charset.StandardCharsets;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,9 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -75,7 +73,7 @@ class JettyDurableNodesTest {
       assertEquals(servers.get(0).mount() + base, created.json().get("base_uri").asText(),
           "the URL names the instance under the mount it was created through");
       rr.call("POST", base + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}");
-      produce(topic, RECORDS);
+      Topics.produceNumbered(SharedKafka.bootstrapServers(), topic, RECORDS);
 
       Set<String> seen = new HashSet<>();
       List<Integer> answeredBy = new ArrayList<>(); // the node of every answer that carried records
@@ -120,16 +118,5 @@ class JettyDurableNodesTest {
 
   private interface RoundRobin {
     Reply call(String method, String path, String contentType, String body, String... headers);
-  }
-
-  private static void produce(String topic, int count) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", SharedKafka.bootstrapServers(), "linger.ms", "5"),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < count; i++) {
-        producer.send(new ProducerRecord<>(topic, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
-      }
-      producer.flush();
-    }
   }
 }

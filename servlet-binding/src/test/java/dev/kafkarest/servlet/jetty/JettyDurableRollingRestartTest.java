@@ -16,7 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -135,7 +133,7 @@ class JettyDurableRollingRestartTest {
           "{\"name\":\"c1\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}").reply().status());
       assertEquals(204, rr.call("POST", base + "/subscription", V2, "{\"topics\":[\"" + topic + "\"]}")
           .reply().status());
-      produce(bootstrap, topic, RECORDS);
+      Topics.produceNumbered(bootstrap, topic, RECORDS);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180); // seconds here; generous for a loaded host
 
       int answersAtRestart = 0;
@@ -187,17 +185,6 @@ class JettyDurableRollingRestartTest {
       if (answer.reply().status() == 200) {
         ledger.took(answer.node().name, answer.reply().json());
       }
-    }
-  }
-
-  private static void produce(String bootstrap, String topic, int count) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", bootstrap, "linger.ms", "5"), new ByteArraySerializer(),
-        new ByteArraySerializer())) {
-      for (int i = 0; i < count; i++) {
-        producer.send(new ProducerRecord<>(topic, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
-      }
-      producer.flush();
     }
   }
 }
