@@ -107,12 +107,9 @@ public final class KeyedRequests implements AutoCloseable {
     return start().thenCompose(keyed::run);
   }
 
-  /** For a produce route that does not deduplicate: a request with a key is refused (400), never run twice. */
-  public static void refuseKey(RestRequest req, String why) {
-    if (!req.headers().all(IdempotencyKey.HEADER).isEmpty()) {
-      throw new RestException(400, IdempotencyErrors.KEY_NOT_SUPPORTED, "Idempotency-Key is not supported here: "
-          + why + ".");
-    }
+  /** Whether the request carries an {@code Idempotency-Key} header (well-formed or not). */
+  public static boolean hasKey(RestRequest req) {
+    return !req.headers().all(IdempotencyKey.HEADER).isEmpty();
   }
 
   private synchronized CompletableFuture<Started> start() {
