@@ -59,6 +59,8 @@ public final class KeyedRequests implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KeyedRequests.class);
   /** How long a claim waits for the reader before it looks for a dead owner's transaction in the way. */
   private static final long UNBLOCK_AFTER_MS = 1000;
+  /** batch.size of the transactional producers, at least. */
+  private static final long TXN_BATCH_BYTES = 256 * 1024;
 
   /** The produce work of one request, given the producer to send with. */
   public interface Action {
@@ -158,11 +160,22 @@ public final class KeyedRequests implements AutoCloseable {
         throw e;
       }
       props.put("transaction.timeout.ms", Long.toString(settings.transactionTimeoutMs()));
+      // The sticky partitioner moves to another partition after batch.size bytes: a larger batch keeps a request's
+      // records in one partition, so its transaction adds (and commits markers to) fewer partitions.
+      props.put("batch.size", Long.toString(Math.max(TXN_BATCH_BYTES, configuredBatchBytes(props))));
       TransactionalProducerPool pool = new TransactionalProducerPool(clients, props,
           settings.transactionalIdPrefix(), settings.producers(), scheduler);
       return new Started(topic, pool, markerProducer, new RecordProducer(markerProducer));
     } catch (Exception e) {
       throw new CompletionException(startFailure(ExceptionMapper.unwrap(e)));
+    }
+  }
+
+  private static long configuredBatchBytes(Map<String, Object> props) {
+    try {
+      return Long.parseLong(String.valueOf(props.getOrDefault("batch.size", "0")).strip());
+    } catch (NumberFormatException e) {
+      return 0; // the producer itself reports a bad value
     }
   }
 
