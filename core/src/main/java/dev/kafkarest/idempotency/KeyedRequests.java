@@ -321,10 +321,6 @@ public final class KeyedRequests implements AutoCloseable {
               ? IdempotencyErrors.inFlight() : IdempotencyErrors.keyReused();
         default:
           if (outcome.takeOver() != null) {
-            if (outcome.takeOver().equals(lease.transactionalId()) && lease.shared()) {
-              release();
-              throw IdempotencyErrors.notReady("this node's producer for the key is busy with other requests");
-            }
             // The key's last claim is stale: its owner may still hold an open transaction. Fence it, then look again
             // (it may have committed just before), and only then produce.
             return within(started.pool().fence(outcome.takeOver(), lease),
@@ -361,10 +357,7 @@ public final class KeyedRequests implements AutoCloseable {
             StoredAnswer stored = store(response);
             Marker.Answer answer = new Marker.Answer(claimId, fingerprint, clock.millis(), stored);
             return lease.commit(record(answer))
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                    ExceptionMapper.unwrap(e) instanceof TransactionalProducerPool.GroupAborted
-                        ? IdempotencyErrors.notWritten("another request of its transaction failed")
-                        : new CommitOutcomeUnknown(e)))
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(new CommitOutcomeUnknown(e)))
                 .thenApply(v -> {
                   states.answered(scopedKey, answer);
                   return stored.toResponse(false);

@@ -44,8 +44,6 @@ public final class TransactionalProducerPool implements AutoCloseable {
   private final Deque<CompletableFuture<Lease>> waiting = new ArrayDeque<>();
   private final ExecutorService fencer;
   private boolean closed;
-  /** Requests that may share one transaction. */
-  private static final int MAX_MEMBERS = 4;
 
   public TransactionalProducerPool(KafkaClients clients, Map<String, Object> producerProperties, String idPrefix,
                                    int size, ScheduledExecutorService scheduler) {
@@ -67,16 +65,9 @@ public final class TransactionalProducerPool implements AutoCloseable {
       if (closed) {
         return CompletableFuture.failedFuture(new IllegalStateException("the producer pool is closed"));
       }
-      for (Slot busy : slots) {
-        Group g = busy.group;
-        if (g != null && g.joinable && g.members < MAX_MEMBERS) {
-          g.members++;
-          return CompletableFuture.completedFuture(new Lease(busy, g));
-        }
-      }
       Slot slot = free.poll();
       if (slot != null) {
-        return CompletableFuture.completedFuture(newGroup(slot));
+        return CompletableFuture.completedFuture(new Lease(slot));
       }
       waiting.add(lease);
     }
@@ -90,28 +81,17 @@ public final class TransactionalProducerPool implements AutoCloseable {
     return lease;
   }
 
-  /** Called with the pool's lock held. */
-  private Lease newGroup(Slot slot) {
-    Group g = new Group();
-    g.members = 1;
-    slot.group = g;
-    return new Lease(slot, g);
-  }
-
   private void giveBack(Slot slot) {
     while (true) {
       CompletableFuture<Lease> next;
-      Lease lease;
       synchronized (this) {
-        slot.group = null;
         next = waiting.poll();
         if (next == null) {
           free.add(slot);
           return;
         }
-        lease = newGroup(slot);
       }
-      if (next.complete(lease)) {
+      if (next.complete(new Lease(slot))) {
         return;
       }
     }
@@ -124,13 +104,6 @@ public final class TransactionalProducerPool implements AutoCloseable {
    */
   public CompletableFuture<Void> fence(String transactionalId, Lease own) {
     if (own != null && own.transactionalId().equals(transactionalId)) {
-      synchronized (this) {
-        if (own.group.members > 1 || own.slot.txn != null) {
-          // Making the producer again would abort the transaction the other requests of its group share.
-          return CompletableFuture.failedFuture(new GroupBusy());
-        }
-        own.group.joinable = false;
-      }
       return own.slot.run(own.slot::reinit);
     }
     Slot idle = null;
@@ -139,8 +112,6 @@ public final class TransactionalProducerPool implements AutoCloseable {
         if (s.id.equals(transactionalId)) {
           idle = s;
           free.remove(s);
-          s.group = new Group(); // not joinable while it is made again
-          s.group.joinable = false;
           break;
         }
       }
@@ -174,26 +145,15 @@ public final class TransactionalProducerPool implements AutoCloseable {
     fencer.shutdownNow();
   }
 
-  /**
-   * One request's part of a transaction: begin, send through {@link #records()}, then commit or abort, then
-   * release. Requests that lease a producer while its group is still forming share it (group commit): a request
-   * that begins while the producer's transaction is open and no member has finished joins that transaction,
-   * otherwise it waits for it to end and begins the next one. A transaction commits once every member that joined
-   * it committed, and aborts if any aborted. Only requests that began are members, so a transaction never waits
-   * for a request that is still checking its key.
-   */
+  /** One transaction's producer: begin, send through {@link #records()}, then commit or abort, then release. */
   public final class Lease {
     private final Slot slot;
-    private final Group group;
     private final Object sends = new Object();
     private boolean ended;
     private boolean released;
-    private Txn txn; // guarded by the pool: the transaction this request joined
-    private boolean finished; // guarded by the pool
 
-    private Lease(Slot slot, Group group) {
+    private Lease(Slot slot) {
       this.slot = slot;
-      this.group = group;
     }
 
     /** No record of this lease's request may be sent after this: its transaction is being committed or aborted. */
@@ -207,35 +167,9 @@ public final class TransactionalProducerPool implements AutoCloseable {
       return slot.id;
     }
 
-    /** Whether other requests share this lease's producer now. */
-    public boolean shared() {
-      synchronized (TransactionalProducerPool.this) {
-        return group.members > 1 || slot.txn != null;
-      }
-    }
-
-    /** Makes the producer (initTransactions) if needed and begins (or joins) a transaction. */
+    /** Makes the producer (initTransactions) if needed and begins a transaction. */
     public CompletableFuture<Void> begin() {
-      Txn finishing;
-      synchronized (TransactionalProducerPool.this) {
-        if (finished) {
-          return CompletableFuture.failedFuture(new GroupAborted()); // gave up while waiting for the last one
-        }
-        group.joinable = false; // requests that lease later would begin later: this one would wait for them
-        Txn t = slot.txn;
-        if (t == null) {
-          t = new Txn();
-          slot.txn = t;
-          t.begun = slot.run(slot::begin);
-        }
-        if (t.open) {
-          t.members++;
-          txn = t;
-          return t.begun;
-        }
-        finishing = t;
-      }
-      return finishing.done.handle((v, e) -> null).thenCompose(x -> begin());
+      return slot.run(slot::begin);
     }
 
     /** Sends into the open transaction: call after {@link #begin} completed. */
@@ -244,65 +178,20 @@ public final class TransactionalProducerPool implements AutoCloseable {
     }
 
     /**
-     * Adds {@code last} to the transaction and commits it (with the rest of its members), on the producer's own
-     * thread: never send from a producer callback, where a send that waits for metadata would block the thread
-     * that fetches it. Fails with {@link GroupAborted} when another member's failure aborted the transaction.
+     * Adds {@code last} to the transaction and commits it, on the producer's own thread: never send from a
+     * producer callback, where a send that waits for metadata would block the thread that fetches it.
      */
     public CompletableFuture<Void> commit(ProducerRecord<byte[], byte[]> last) {
       end();
-      return slot.run(() -> slot.producer().send(last)).thenCompose(v -> finish(false));
+      return slot.run(() -> {
+        slot.producer().send(last);
+        slot.commit();
+      });
     }
 
     public CompletableFuture<Void> abort() {
       end();
-      return finish(true);
-    }
-
-    /** This member's part is over; {@code abort} aborts the whole transaction. */
-    private CompletableFuture<Void> finish(boolean abort) {
-      Txn t;
-      boolean last;
-      synchronized (TransactionalProducerPool.this) {
-        t = txn;
-        boolean first = !finished;
-        finished = true;
-        if (t == null) {
-          return CompletableFuture.completedFuture(null); // never began
-        }
-        if (first) {
-          t.finished++;
-          t.aborted |= abort;
-          t.open = false;
-        }
-        last = t.finished == t.members && !t.ended;
-        if (last) {
-          t.ended = true;
-        }
-      }
-      if (last) {
-        t.begun.whenComplete((v, e) -> {
-          if (e != null) {
-            done(t, e);
-            return;
-          }
-          slot.run(t.aborted ? slot::abort : slot::commit)
-              .whenComplete((x, f) -> done(t, f != null ? f : t.aborted ? new GroupAborted() : null));
-        });
-      }
-      return t.done;
-    }
-
-    private void done(Txn t, Throwable failure) {
-      synchronized (TransactionalProducerPool.this) {
-        if (slot.txn == t) {
-          slot.txn = null;
-        }
-      }
-      if (failure != null) {
-        t.done.completeExceptionally(failure);
-      } else {
-        t.done.complete(null);
-      }
+      return slot.run(slot::abort);
     }
 
     /** Gives the producer back; its transaction must be committed or aborted (or never begun) by now. */
@@ -313,49 +202,7 @@ public final class TransactionalProducerPool implements AutoCloseable {
         }
         released = true;
       }
-      // A member that began and never ended aborts its transaction.
-      finish(true).whenComplete((v, e) -> {
-        boolean free;
-        synchronized (TransactionalProducerPool.this) {
-          group.released++;
-          free = group.released == group.members;
-        }
-        if (free) {
-          giveBack(slot);
-        }
-      });
-    }
-  }
-
-  /** The requests that hold one producer now. Guarded by the pool's lock. */
-  private static final class Group {
-    int members;
-    int released;
-    boolean joinable = true;
-  }
-
-  /** One transaction of a producer and the requests in it. Guarded by the pool's lock. */
-  private static final class Txn {
-    int members;
-    int finished;
-    boolean open = true;
-    boolean aborted;
-    boolean ended;
-    CompletableFuture<Void> begun;
-    final CompletableFuture<Void> done = new CompletableFuture<>();
-  }
-
-  /** The transaction was aborted, by this request or another of its group: nothing of it was written. */
-  public static final class GroupAborted extends KafkaException {
-    GroupAborted() {
-      super("the transaction was aborted");
-    }
-  }
-
-  /** The own producer cannot be made again now: other requests share its transaction. */
-  public static final class GroupBusy extends KafkaException {
-    GroupBusy() {
-      super("the producer is busy with other requests");
+      giveBack(slot);
     }
   }
 
@@ -367,8 +214,6 @@ public final class TransactionalProducerPool implements AutoCloseable {
     private final String id;
     private final ExecutorService thread;
     private volatile Producer<byte[], byte[]> producer;
-    private Group group; // guarded by the pool: the requests holding this producer now
-    private Txn txn; // guarded by the pool: its open transaction
 
     Slot(String id) {
       this.id = id;

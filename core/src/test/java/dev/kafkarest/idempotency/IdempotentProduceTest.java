@@ -476,61 +476,6 @@ class IdempotentProduceTest {
     assertEquals(List.of("\"held\""), committed(t));
   }
 
-  /**
-   * Group commit: on one transactional producer, concurrent keyed requests share transactions. One request whose
-   * record Kafka refuses (larger than max.request.size) aborts the transaction it is in: every request of it
-   * answers 503 and wrote nothing; retried with the same key, each is written once. Whichever way the requests
-   * happen to be grouped, every acknowledged record is there exactly once, at the offset its answer gave.
-   */
-  @Test
-  void requestsThatShareATransactionAreEachWrittenOnce() throws Exception {
-    String t = topic();
-    KafkaRestConfig one = KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
-        .set(KafkaRestConfig.ID, "node-7-" + markerTopic)
-        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC, markerTopic)
-        .set(KafkaRestConfig.IDEMPOTENCY_REQUEST_TIMEOUT_MS, "20000")
-        .set(KafkaRestConfig.IDEMPOTENCY_PRODUCERS, "1")
-        .set("producer.max.request.size", "200000")
-        .build();
-    try (KafkaRest node = KafkaRest.create(one)) {
-      int n = 8;
-      List<CompletableFuture<Answer>> answers = new java.util.ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        answers.add(KeyedCalls.send(node, "/topics/" + t, V2_JSON, records("g" + i + "a,g" + i + "b"), null,
-            "Idempotency-Key", "g-" + i));
-      }
-      String huge = "x".repeat(300_000);
-      CompletableFuture<Answer> refused = KeyedCalls.send(node, "/topics/" + t, V2_JSON, records(huge), null,
-          "Idempotency-Key", "g-huge");
-      java.util.Map<Integer, Answer> done = new java.util.HashMap<>();
-      for (int round = 0; round < 5 && done.size() < n; round++) {
-        for (int i = 0; i < n; i++) {
-          if (done.containsKey(i)) {
-            continue;
-          }
-          Answer a = answers.get(i).get(60, TimeUnit.SECONDS);
-          if (a.status() == 200) {
-            done.put(i, a);
-          } else {
-            assertEquals(503, a.status(), a.text());
-            assertTrue(a.text().contains("\"error_code\":50311"), a.text());
-            answers.set(i, KeyedCalls.send(node, "/topics/" + t, V2_JSON, records("g" + i + "a,g" + i + "b"), null,
-                "Idempotency-Key", "g-" + i));
-          }
-        }
-      }
-      assertEquals(n, done.size(), "every request was written after its retries");
-      assertTrue(refused.get(60, TimeUnit.SECONDS).status() >= 400, "the oversized request is not written");
-      List<String> values = committed(t);
-      for (int i = 0; i < n; i++) {
-        assertEquals(1, java.util.Collections.frequency(values, "\"g" + i + "a\""), values.toString());
-        assertEquals(1, java.util.Collections.frequency(values, "\"g" + i + "b\""), values.toString());
-        assertTrue(v2(node, t, "g-" + i, "g" + i + "a,g" + i + "b").replayed());
-      }
-      assertEquals(2 * n, values.size(), values.toString());
-    }
-  }
-
   /** Writes a claim as another node would, straight to the marker topic. */
   private void writeClaim(String key, String principal, String path, String body, String txnId, long at) {
     v2(node1, topic(), "warm-" + System.nanoTime(), "w"); // the marker topic exists once a node used it
