@@ -114,7 +114,8 @@ public final class KafkaRest implements AutoCloseable {
     ProduceStreamEndpoint.Limits streamLimits = new ProduceStreamEndpoint.Limits(
         config.getInt(KafkaRestConfig.V3_STREAM_MAX_IN_FLIGHT),
         config.getLong(KafkaRestConfig.V3_STREAM_MAX_DURATION_MS),
-        config.getLong(KafkaRestConfig.V3_STREAM_RECORD_MAX_BYTES));
+        config.getLong(KafkaRestConfig.V3_STREAM_RECORD_MAX_BYTES),
+        requestMaxBytes, config.getInt(KafkaRestConfig.PRODUCE_MAX_RECORDS)); // a keyed stream's bounds
     ProduceRateLimits rateLimits = ProduceRateLimits.fromConfig(config, b.clock);
     this.eventStreams = new EventStreams(new EventStreams.Settings(config.getInt(KafkaRestConfig.EVENTS_MAX_STREAMS),
         config.getLong(KafkaRestConfig.EVENTS_KEEPALIVE_MS), config.getLong(KafkaRestConfig.EVENTS_MAX_DURATION_MS)));
@@ -139,7 +140,8 @@ public final class KafkaRest implements AutoCloseable {
         .endpoint(new AclsEndpoint(clusterAdmin, aclAdmin, guard))
         .endpoint(new ProduceBatchEndpoint(recordProducer, formats,
             config.getInt(KafkaRestConfig.V3_BATCH_MAX_ENTRIES), rateLimits, guard, keyed))
-        .endpoint(new ProduceStreamEndpoint(recordProducer, formats, produceStreams, streamLimits, rateLimits, guard))
+        .endpoint(new ProduceStreamEndpoint(recordProducer, formats, produceStreams, streamLimits, rateLimits, guard,
+            keyed))
         .endpoint(new TopicEventsEndpoint(topicAdmin, formats, eventStreams,
             () -> clients.consumer(config.eventStreamConsumerProperties()), guard))
         .build();

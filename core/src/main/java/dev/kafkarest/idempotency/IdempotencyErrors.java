@@ -5,7 +5,6 @@ import dev.kafkarest.error.RestException;
 /** The error answers of keyed produce, with their {@code error_code}s. */
 public final class IdempotencyErrors {
   public static final int INVALID_KEY = 40010;
-  public static final int KEY_NOT_SUPPORTED = 40011;
   public static final int IN_FLIGHT = 40910;
   public static final int KEY_REUSED = 42210;
   public static final int NOT_READY = 50310;

@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
@@ -58,13 +59,27 @@ public final class KeyedRequests implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KeyedRequests.class);
   /** How long a claim waits for the reader before it looks for a dead owner's transaction in the way. */
   private static final long UNBLOCK_AFTER_MS = 1000;
+  /** batch.size of the transactional producers, at least. */
+  private static final long TXN_BATCH_BYTES = 256 * 1024;
 
   /** The produce work of one request, given the producer to send with. */
   public interface Action {
     CompletionStage<RestResponse> produce(RestRequest request, RecordProducer producer) throws Exception;
   }
 
-  private record Started(MarkerTopic topic, TransactionalProducerPool pool) {}
+  /**
+   * What keyed produce runs on: the marker topic's reader, the transactional producers, and a producer of its own
+   * for claims, checks and releases ({@code linger.ms=0}: a claim is on every keyed request's critical path, and
+   * the shared producer's linger would add up to its length to each).
+   */
+  private record Started(MarkerTopic topic, TransactionalProducerPool pool, Producer<byte[], byte[]> markerProducer,
+                         RecordProducer markers) {
+    void close() {
+      pool.close();
+      markerProducer.close(java.time.Duration.ofSeconds(5));
+      topic.close();
+    }
+  }
 
   private final IdempotencySettings settings;
   private final KafkaRestConfig config;
@@ -107,12 +122,9 @@ public final class KeyedRequests implements AutoCloseable {
     return start().thenCompose(keyed::run);
   }
 
-  /** For a produce route that does not deduplicate: a request with a key is refused (400), never run twice. */
-  public static void refuseKey(RestRequest req, String why) {
-    if (!req.headers().all(IdempotencyKey.HEADER).isEmpty()) {
-      throw new RestException(400, IdempotencyErrors.KEY_NOT_SUPPORTED, "Idempotency-Key is not supported here: "
-          + why + ".");
-    }
+  /** Whether the request carries an {@code Idempotency-Key} header (well-formed or not). */
+  public static boolean hasKey(RestRequest req) {
+    return !req.headers().all(IdempotencyKey.HEADER).isEmpty();
   }
 
   private synchronized CompletableFuture<Started> start() {
@@ -133,14 +145,37 @@ public final class KeyedRequests implements AutoCloseable {
     try {
       MarkerTopic topic = MarkerTopic.open(settings, admin, clients, config.consumerProperties(), states);
       Map<String, Object> props = config.producerProperties();
-      props.put("transaction.timeout.ms", Long.toString(settings.transactionTimeoutMs()));
       props.put("enable.idempotence", "true");
       props.put("acks", "all");
+      // Each producer carries one request's transaction at a time: no other request shares its batches, so a
+      // linger would only delay the request's last batch (and its commit).
+      props.put("linger.ms", "0");
+      Map<String, Object> markerProps = new java.util.HashMap<>(props);
+      markerProps.compute("client.id", (k, v) -> (v == null ? "kafka-rest" : v) + "-idempotency-markers");
+      Producer<byte[], byte[]> markerProducer;
+      try {
+        markerProducer = clients.producer(markerProps);
+      } catch (RuntimeException e) {
+        topic.close();
+        throw e;
+      }
+      props.put("transaction.timeout.ms", Long.toString(settings.transactionTimeoutMs()));
+      // The sticky partitioner moves to another partition after batch.size bytes: a larger batch keeps a request's
+      // records in one partition, so its transaction adds (and commits markers to) fewer partitions.
+      props.put("batch.size", Long.toString(Math.max(TXN_BATCH_BYTES, configuredBatchBytes(props))));
       TransactionalProducerPool pool = new TransactionalProducerPool(clients, props,
           settings.transactionalIdPrefix(), settings.producers(), scheduler);
-      return new Started(topic, pool);
+      return new Started(topic, pool, markerProducer, new RecordProducer(markerProducer));
     } catch (Exception e) {
       throw new CompletionException(startFailure(ExceptionMapper.unwrap(e)));
+    }
+  }
+
+  private static long configuredBatchBytes(Map<String, Object> props) {
+    try {
+      return Long.parseLong(String.valueOf(props.getOrDefault("batch.size", "0")).strip());
+    } catch (NumberFormatException e) {
+      return 0; // the producer itself reports a bad value
     }
   }
 
@@ -234,7 +269,7 @@ public final class KeyedRequests implements AutoCloseable {
     /** Writes {@code marker} (outside any transaction) and waits until the reader has applied it. */
     private CompletableFuture<Outcome> sync(Marker marker) {
       CompletableFuture<Outcome> outcome = states.await(claimId);
-      shared.send(record(marker)).whenComplete((m, e) -> {
+      started.markers().send(record(marker)).whenComplete((m, e) -> {
         if (e != null) {
           outcome.completeExceptionally(e);
         }
@@ -342,7 +377,7 @@ public final class KeyedRequests implements AutoCloseable {
     /** Gives the claim up, from the timer thread: this may run in a producer callback, where a send must not wait. */
     private void release() {
       try {
-        scheduler.execute(() -> shared.send(record(new Marker.Release(claimId))).whenComplete((m, e) -> {
+        scheduler.execute(() -> started.markers().send(record(new Marker.Release(claimId))).whenComplete((m, e) -> {
           if (e != null) {
             log.debug("Releasing an idempotency claim failed; it expires after the request bound", e);
           }
@@ -420,14 +455,9 @@ public final class KeyedRequests implements AutoCloseable {
       s = started;
     }
     if (s != null && s.isDone() && !s.isCompletedExceptionally()) {
-      Started running = s.join();
-      running.pool().close();
-      running.topic().close();
+      s.join().close();
     } else if (s != null) {
-      s.thenAccept(running -> {
-        running.pool().close();
-        running.topic().close();
-      });
+      s.thenAccept(Started::close);
     }
   }
 

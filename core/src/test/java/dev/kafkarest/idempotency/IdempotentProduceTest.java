@@ -257,14 +257,147 @@ class IdempotentProduceTest {
     assertEquals(2, uncommitted(t).size());
   }
 
+  private static String stream(String... values) {
+    StringBuilder b = new StringBuilder();
+    for (String v : values) {
+      b.append("{\"value\":{\"type\":\"STRING\",\"data\":\"").append(v).append("\"}}\n");
+    }
+    return b.toString();
+  }
+
+  private static Answer streamCall(KafkaRest rest, String topic, String body, String... headers) {
+    return call(rest, "/v3/clusters/c/topics/" + topic + "/records", "application/json", body, null, headers);
+  }
+
+  /** A keyed stream: one key for the whole body, its records in one transaction, the answer lines replayed. */
   @Test
-  void streamingProduceRefusesAKey() {
+  void v3StreamRetryIsReplayedByteForByte() {
     String t = topic();
-    Answer a = call(node1, "/v3/clusters/c/topics/" + t + "/records", "application/json",
-        "{\"value\":{\"type\":\"STRING\",\"data\":\"s\"}}", null, "Idempotency-Key", "s-1");
-    assertEquals(400, a.status(), a.text());
-    assertTrue(a.text().contains("\"error_code\":40011") && a.text().contains("records:batch"), a.text());
-    assertEquals(List.of(), uncommitted(t));
+    String body = stream("s1", "s2", "s3");
+    Answer first = streamCall(node1, t, body, "Idempotency-Key", "s-1");
+    assertEquals(200, first.status(), first.text());
+    assertFalse(first.replayed());
+    String[] lines = first.text().split("\r\n");
+    assertEquals(3, lines.length, first.text());
+    for (String line : lines) {
+      assertTrue(line.startsWith("{\"error_code\":200,\"cluster_id\":\"c\",\"topic_name\":\"" + t + "\""), line);
+    }
+    assertTrue(first.text().endsWith("\r\n"), "every line ends with CRLF, as in a stream");
+    Answer again = streamCall(node2, t, body, "Idempotency-Key", "s-1");
+    assertEquals(200, again.status(), again.text());
+    assertTrue(again.replayed());
+    assertArrayEquals(first.body(), again.body());
+    assertEquals(List.of("s1", "s2", "s3"), committed(t).stream().sorted().toList());
+    assertEquals(3, uncommitted(t).size());
+  }
+
+  @Test
+  void aSingleRecordStreamWithAKeyIsWrittenOnce() {
+    String t = topic();
+    String body = "{\"value\":{\"type\":\"STRING\",\"data\":\"one\"}}";
+    Answer first = streamCall(node1, t, body, "Idempotency-Key", "s-2");
+    assertEquals(200, first.status(), first.text());
+    assertTrue(first.text().contains("\"offset\":0"), first.text());
+    for (KafkaRest node : List.of(node1, node2)) {
+      Answer again = streamCall(node, t, body, "Idempotency-Key", "s-2");
+      assertTrue(again.replayed(), again.text());
+      assertArrayEquals(first.body(), again.body());
+    }
+    assertEquals(List.of("one"), committed(t));
+    assertEquals(List.of("one"), uncommitted(t));
+  }
+
+  @Test
+  void aKeyedStreamWithADifferentBodyIs422() {
+    String t = topic();
+    assertEquals(200, streamCall(node1, t, stream("a"), "Idempotency-Key", "s-3").status());
+    Answer other = streamCall(node2, t, stream("b"), "Idempotency-Key", "s-3");
+    assertEquals(422, other.status(), other.text());
+    assertTrue(other.text().contains("\"error_code\":42210"), other.text());
+    Answer batch = call(node1, "/v3/clusters/c/topics/" + t + "/records:batch", "application/json",
+        "{\"entries\":[{\"id\":\"1\",\"value\":{\"type\":\"STRING\",\"data\":\"a\"}}]}", null,
+        "Idempotency-Key", "s-3");
+    assertEquals(422, batch.status(), "the same key on another path is another request");
+    assertEquals(List.of("a"), committed(t));
+  }
+
+  @Test
+  void aKeyedStreamWhileTheFirstIsInFlightIs409() throws Exception {
+    String t = topic();
+    String body = stream("slow-1", "slow-2");
+    CountDownLatch sending = new CountDownLatch(1);
+    CountDownLatch maySend = new CountDownLatch(1);
+    try (KafkaRest holding = KafkaRest.builder(config("node-5")).clients(sendWaitsFor(sending, maySend))
+        .build()) {
+      CompletableFuture<Answer> first = KeyedCalls.send(holding, "/v3/clusters/c/topics/" + t + "/records",
+          "application/json", body, null, "Idempotency-Key", "s-4");
+      try {
+        assertTrue(sending.await(30, TimeUnit.SECONDS), "the first request never began to produce");
+        Answer second = streamCall(node2, t, body, "Idempotency-Key", "s-4");
+        assertEquals(409, second.status(), second.text());
+        assertTrue(second.text().contains("\"error_code\":40910"), second.text());
+        assertEquals(422, streamCall(node1, t, stream("other"), "Idempotency-Key", "s-4").status());
+      } finally {
+        maySend.countDown();
+      }
+      Answer done = first.get(30, TimeUnit.SECONDS);
+      assertEquals(200, done.status(), done.text());
+      Answer after = streamCall(node2, t, body, "Idempotency-Key", "s-4");
+      assertTrue(after.replayed(), after.text());
+      assertArrayEquals(done.body(), after.body());
+    }
+    assertEquals(List.of("slow-1", "slow-2"), committed(t));
+  }
+
+  /** A malformed record ends a keyed stream as it ends an unkeyed one: the lines before it, then its 400. */
+  @Test
+  void aKeyedStreamAnswersTheLinesAnUnkeyedStreamGives() {
+    String t = topic();
+    String body = stream("m1", "m2") + "{\"value\": nope} " + stream("never");
+    Answer plain = streamCall(node1, t, body);
+    Answer keyed = streamCall(node1, t, body, "Idempotency-Key", "s-5");
+    assertEquals(200, plain.status());
+    assertEquals(200, keyed.status(), keyed.text());
+    assertEquals(plain.headers().get("Content-Type"), keyed.headers().get("Content-Type"));
+    assertEquals(withoutPositions(plain.text()), withoutPositions(keyed.text()), "the same lines but for positions");
+    String[] lines = keyed.text().split("\r\n");
+    assertEquals(3, lines.length, keyed.text());
+    assertTrue(lines[2].startsWith("{\"error_code\":400"), lines[2]);
+    assertTrue(streamCall(node2, t, body, "Idempotency-Key", "s-5").replayed());
+    assertEquals(List.of("m1", "m1", "m2", "m2"), committed(t).stream().sorted().toList());
+  }
+
+  private static String withoutPositions(String lines) {
+    return lines.replaceAll("\"(partition_id|offset)\":\\d+", "").replaceAll("\"timestamp\":\"[^\"]*\"", "");
+  }
+
+  /** A keyed stream is read whole, so it is bounded: request.max.bytes (413) and produce.max.records (422). */
+  @Test
+  void aKeyedStreamIsBoundedAndAnUnkeyedOneIsNot() {
+    String t = topic();
+    KafkaRestConfig limited = KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
+        .set(KafkaRestConfig.ID, "node-6-" + markerTopic)
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC, markerTopic)
+        .set(KafkaRestConfig.IDEMPOTENCY_REQUEST_TIMEOUT_MS, "20000")
+        .set(KafkaRestConfig.REQUEST_MAX_BYTES, "300")
+        .set(KafkaRestConfig.PRODUCE_MAX_RECORDS, "3")
+        .build();
+    try (KafkaRest node = KafkaRest.create(limited)) {
+      Answer tooMany = streamCall(node, t, stream("1", "2", "3", "4"), "Idempotency-Key", "s-6");
+      assertEquals(422, tooMany.status(), tooMany.text());
+      assertTrue(tooMany.text().contains("\"error_code\":422") && tooMany.text().contains("the limit is 3"),
+          tooMany.text());
+      Answer tooLarge = streamCall(node, t, stream("x".repeat(300)), "Idempotency-Key", "s-7");
+      assertEquals(413, tooLarge.status(), tooLarge.text());
+      assertTrue(tooLarge.text().contains("\"error_code\":413"), tooLarge.text());
+      assertEquals(List.of(), uncommitted(t), "a refused keyed stream writes nothing");
+      Answer fits = streamCall(node, t, stream("1", "2", "3"), "Idempotency-Key", "s-6");
+      assertEquals(200, fits.status(), "a refusal is not stored: the key is still free");
+      Answer unkeyed = streamCall(node, t, stream("1", "2", "3", "4", "x".repeat(300)));
+      assertEquals(5, unkeyed.text().split("\r\n").length, "without a key the stream has no total bound");
+      assertFalse(unkeyed.replayed());
+    }
+    assertEquals(8, committed(t).size());
   }
 
   @Test

@@ -81,7 +81,7 @@ public final class ProduceBatchEndpoint implements Endpoint {
       prepared.add(prepare(publisher, clusterId, topic, nodes.get(i), entries.get(i)));
     }
     return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new))
-        .handle((ignored, failure) -> sendInOrder(publisher, topic, prepared))
+        .handle((ignored, failure) -> publisher.sendInOrder(topic, prepared))
         .thenCompose(produced -> CompletableFuture.allOf(produced.toArray(CompletableFuture[]::new))
             .handle((ignored, failure) -> answer(clusterId, topic, entries, produced)));
   }
@@ -95,15 +95,6 @@ public final class ProduceBatchEndpoint implements Endpoint {
       return CompletableFuture.failedFuture(limited);
     }
     return publisher.prepare(topic, entry);
-  }
-
-  private static List<CompletableFuture<Produced>> sendInOrder(RecordPublisher publisher, String topic,
-                                                              List<CompletableFuture<Prepared>> prepared) {
-    List<CompletableFuture<Produced>> produced = new ArrayList<>(prepared.size());
-    for (CompletableFuture<Prepared> p : prepared) {
-      produced.add(p.isCompletedExceptionally() ? p.thenApply(x -> null) : publisher.send(topic, p.join()));
-    }
-    return produced;
   }
 
   private static RestResponse answer(String clusterId, String topic, List<ProduceRecord> entries,

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * (one 400 item), at the deadline (one 408 item), or when the client goes away; then the slot is given back.
  */
 final class ProduceStream implements StreamingBody {
-  private static final byte[] SEPARATOR = "\r\n".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] SEPARATOR = "\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final CompletableFuture<Object> END = CompletableFuture.completedFuture(new byte[0]);
   static final String EXPIRED = "Streaming connection open for longer than allowed: Connection will be closed.";
 
@@ -176,8 +176,7 @@ final class ProduceStream implements StreamingBody {
   /** Encodes on this thread (a registry look-up may wait), then sends, so Kafka keeps the stream's order. */
   private CompletableFuture<?> answer(JsonNode node) {
     try {
-      ProduceRecord record = ProduceRecord.of(node, ProduceRecord.FIELDS,
-          name -> Errors.malformedJson("Unrecognized field \"" + Errors.quote(name) + "\"."));
+      ProduceRecord record = record(node);
       rateLimits.admit(clusterId, records::recordBytes);
       Prepared prepared = publisher.prepare(topic, record).get();
       return publisher.send(topic, prepared);
@@ -191,7 +190,14 @@ final class ProduceStream implements StreamingBody {
     }
   }
 
-  private static byte[] line(Throwable failure) {
+  /** One record of a stream body; an unknown field is a 400 of that record alone. */
+  static ProduceRecord record(JsonNode node) {
+    return ProduceRecord.of(node, ProduceRecord.FIELDS,
+        name -> Errors.malformedJson("Unrecognized field \"" + Errors.quote(name) + "\"."));
+  }
+
+  /** The answer line of a record that failed. */
+  static byte[] line(Throwable failure) {
     return Json.bytes(ProduceAnswers.streamedError(failure));
   }
 

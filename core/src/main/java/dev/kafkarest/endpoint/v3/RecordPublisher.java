@@ -57,6 +57,15 @@ final class RecordPublisher {
     }
   }
 
+  /** Sends every prepared record in list order; one that could not be prepared keeps its failure. */
+  List<CompletableFuture<Produced>> sendInOrder(String topic, List<CompletableFuture<Prepared>> prepared) {
+    List<CompletableFuture<Produced>> produced = new ArrayList<>(prepared.size());
+    for (CompletableFuture<Prepared> p : prepared) {
+      produced.add(p.isCompletedExceptionally() ? p.thenApply(x -> null) : send(topic, p.join()));
+    }
+    return produced;
+  }
+
   private int partitionCount(String topic) {
     try {
       return producer.partitionCount(topic);

@@ -47,6 +47,43 @@ class JettyKeyedProduceTest {
     }
   }
 
+  /** A keyed v3 stream sent chunked: one key for the body, the answer lines replayed byte for byte. */
+  @Test
+  void aKeyedStreamOverHttpIsAnsweredOnceAndReplayed() throws Exception {
+    KafkaRestConfig config = KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC, "_idem_jetty_stream_" + System.nanoTime())
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC_PARTITIONS, "1")
+        .build();
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1, "jetty-keyed-stream-");
+    String body = "{\"value\":{\"type\":\"STRING\",\"data\":\"s1\"}}\n"
+        + "{\"value\":{\"type\":\"STRING\",\"data\":\"s2\"}}\n";
+    try (KafkaRest rest = KafkaRest.create(config);
+         JettyServer jetty = new JettyServer("/app", "/kafka/*", new KafkaRestServlet(rest))) {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      HttpResponse<String> first = http.send(stream(jetty, topic, body), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> again = http.send(stream(jetty, topic, body), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, first.statusCode(), first.body());
+      assertEquals(Optional.of("application/json"), first.headers().firstValue("Content-Type"));
+      String[] lines = first.body().split("\r\n");
+      assertEquals(2, lines.length, first.body());
+      assertTrue(lines[0].contains("\"offset\":0") && lines[1].contains("\"offset\":1"), first.body());
+      assertEquals(200, again.statusCode());
+      assertEquals(Optional.of("true"), again.headers().firstValue("Idempotent-Replayed"));
+      assertEquals(first.body(), again.body());
+    }
+  }
+
+  private static HttpRequest stream(JettyServer jetty, String topic, String body) {
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return HttpRequest.newBuilder(URI.create(jetty.mount() + "/v3/clusters/c/topics/" + topic + "/records"))
+        .timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", "stream-1")
+        // no length: sent chunked, as a stream is
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)))
+        .build();
+  }
+
   private static HttpRequest post(JettyServer jetty, String topic, String body) {
     return HttpRequest.newBuilder(URI.create(jetty.mount() + "/topics/" + topic))
         .timeout(Duration.ofSeconds(60))
