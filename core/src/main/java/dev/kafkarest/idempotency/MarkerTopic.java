@@ -61,7 +61,13 @@ final class MarkerTopic implements AutoCloseable {
     props.putIfAbsent("client.id", "kafka-rest-idempotency-reader");
     Consumer<byte[], byte[]> consumer = clients.consumer(props);
     try {
+      // Just after the topic is created the broker's metadata may not list it yet: ask again, within the bound.
+      long deadline = System.nanoTime() + settings.requestTimeoutMs() * 1_000_000;
       List<PartitionInfo> infos = consumer.partitionsFor(settings.topic(), Duration.ofMillis(settings.requestTimeoutMs()));
+      while ((infos == null || infos.isEmpty()) && System.nanoTime() - deadline < 0) {
+        Thread.sleep(100);
+        infos = consumer.partitionsFor(settings.topic(), Duration.ofMillis(settings.requestTimeoutMs()));
+      }
       if (infos == null || infos.isEmpty()) {
         throw new IllegalStateException("the topic " + settings.topic() + " has no partitions");
       }
