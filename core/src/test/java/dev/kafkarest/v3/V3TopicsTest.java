@@ -114,7 +114,7 @@ class V3TopicsTest {
     assertEquals(40002, shrink.json().get("error_code").asInt());
 
     assertEquals(204, send("DELETE", base + "/topics/" + topic, null).status());
-    Reply gone = calls.get(base + "/topics/" + topic);
+    Reply gone = awaitGone(topic); // the answering broker's metadata may lag the controller's delete a moment
     assertEquals(404, gone.status());
     assertEquals(40403, gone.json().get("error_code").asInt());
     assertEquals(404, send("DELETE", base + "/topics/" + topic, null).status());
@@ -198,6 +198,17 @@ class V3TopicsTest {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (calls.get(base + "/topics/" + topic).status() != 200) {
       assertTrue(System.nanoTime() < deadline, topic + " never became known");
+      pause();
+    }
+  }
+
+  private Reply awaitGone(String topic) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      Reply reply = calls.get(base + "/topics/" + topic);
+      if (reply.status() != 200 || System.nanoTime() > deadline) {
+        return reply;
+      }
       pause();
     }
   }
