@@ -167,8 +167,14 @@ public final class TransactionalProducerPool implements AutoCloseable {
       return slot.id;
     }
 
-    /** Makes the producer (initTransactions) if needed and begins a transaction. */
+    /**
+     * Makes the producer (initTransactions) if needed and begins a transaction. A lease may begin again after its
+     * transaction was aborted, once nothing of the aborted one is still being sent.
+     */
     public CompletableFuture<Void> begin() {
+      synchronized (sends) {
+        ended = false;
+      }
       return slot.run(slot::begin);
     }
 
