@@ -241,7 +241,6 @@ public final class KeyedRequests implements AutoCloseable {
     private final String claimId = UUID.randomUUID().toString();
     private Started started;
     private TransactionalProducerPool.Lease lease;
-    private boolean early;
     private volatile CompletableFuture<Void> aborting;
 
     Keyed(String scopedKey, byte[] fingerprint, RestRequest request, Action action, long deadlineNanos) {
@@ -263,7 +262,7 @@ public final class KeyedRequests implements AutoCloseable {
             lease = l;
             // Decided once the lease is held, just before the claim is sent: the copy may have learnt of the key
             // while this request waited for a producer.
-            early = alone && states.unknown(scopedKey);
+            boolean early = alone && states.unknown(scopedKey);
             CompletableFuture<Outcome> claimed =
                 sync(new Marker.Claim(claimId, fingerprint, l.transactionalId(), clock.millis()));
             CompletableFuture<RestResponse> records = early ? sendRecords() : null;
