@@ -37,19 +37,6 @@ final class KeyStates {
     return a != null && live(a, clock.millis()) ? a : null;
   }
 
-  /**
-   * Whether this node's copy holds nothing at all for {@code scopedKey}: no answer within the retention and no claim
-   * (live or stale). Only then may a request send its records before its claim is read back.
-   */
-  boolean unknown(String scopedKey) {
-    State s = states.get(scopedKey);
-    if (s == null) {
-      return true;
-    }
-    Marker.Answer a = s.answer;
-    return s.held == null && (a == null || !live(a, clock.millis()));
-  }
-
   /** The outcome of this node's own claim or check, completed when the reader applies it. */
   CompletableFuture<Outcome> await(String claimId) {
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();

@@ -51,11 +51,6 @@ import org.slf4j.LoggerFactory;
  *   <li>the winner runs the request in a Kafka transaction on a pooled producer, adds the answer marker to the same
  *       transaction and commits. Records and answer are committed together or not at all.</li>
  * </ol>
- * When this node's copy knows nothing of the key (no answer, no claim, no other request with it running here), the
- * transaction is begun and the records sent while the claim is written and read back, not after: the claim round
- * trip then overlaps the produce. The commit still waits for the log's decision; a lost claim (409, 422, replay) or
- * a stale claim to take over aborts the transaction, so under read_committed nothing of it is ever seen. A request
- * whose key this node already knows (an ordinary retry) writes nothing before its claim wins, as before.
  * A claim older than the request bound whose owner never answered (a crashed node) is taken over: its producer is
  * fenced first (its open transaction aborted), then the key is checked again before anything is produced.
  * Everything on the Kafka side (topic, reader, producers) starts at the first keyed request.
@@ -94,8 +89,6 @@ public final class KeyedRequests implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final KeyStates states;
-  /** Keyed requests running on this node, per scoped key: a second one with the same key never sends early. */
-  private final Map<String, Integer> running = new ConcurrentHashMap<>();
   private CompletableFuture<Started> started;
   private boolean closed;
 
@@ -253,23 +246,16 @@ public final class KeyedRequests implements AutoCloseable {
 
     CompletableFuture<RestResponse> run(Started s) {
       this.started = s;
-      boolean alone = running.merge(scopedKey, 1, Integer::sum) == 1;
       // The pool bounds the wait itself (a lease given after our own timer fired would be lost).
       return s.pool().lease(remainingMs())
           .exceptionallyCompose(e -> CompletableFuture.failedFuture(
               IdempotencyErrors.notReady("every transactional producer was busy")))
           .thenCompose(l -> {
             lease = l;
-            // Decided once the lease is held, just before the claim is sent: the copy may have learnt of the key
-            // while this request waited for a producer.
-            boolean early = alone && states.unknown(scopedKey);
-            CompletableFuture<Outcome> claimed =
-                sync(new Marker.Claim(claimId, fingerprint, l.transactionalId(), clock.millis()));
-            CompletableFuture<RestResponse> records = early ? sendRecords() : null;
-            return records == null ? claimed.thenCompose(this::decide) : decideEarly(claimed, records);
+            return sync(new Marker.Claim(claimId, fingerprint, l.transactionalId(), clock.millis()));
           })
+          .thenCompose(this::decide)
           .whenComplete((r, e) -> {
-            running.computeIfPresent(scopedKey, (k, n) -> n == 1 ? null : n - 1);
             if (lease != null) {
               if (aborting == null) {
                 lease.release();
@@ -356,43 +342,7 @@ public final class KeyedRequests implements AutoCloseable {
       }
     }
 
-    /**
-     * The log's decision for records already sent in an open transaction: commit them when the claim won outright;
-     * otherwise abort them, and answer (or take the key over) as without the early send.
-     */
-    private CompletableFuture<RestResponse> decideEarly(CompletableFuture<Outcome> claimed,
-                                                        CompletableFuture<RestResponse> records) {
-      return claimed
-          .exceptionallyCompose(e -> {
-            // sync has released the claim; the transaction must not stay open
-            aborting = settled(records).thenCompose(v -> lease.abort());
-            return CompletableFuture.failedFuture(e);
-          })
-          .thenCompose(outcome -> {
-            if (outcome.kind() == Outcome.Kind.WON && outcome.takeOver() == null) {
-              return commit(records);
-            }
-            CompletableFuture<Void> aborted = settled(records).thenCompose(v -> lease.abort());
-            if (outcome.kind() == Outcome.Kind.WON) {
-              // A stale claim to take over: the take-over may fence this very producer, and produces afresh.
-              return aborted.handle((v, e) -> null).thenCompose(v -> decide(outcome));
-            }
-            aborting = aborted;
-            return decide(outcome);
-          });
-    }
-
-    /** Completes when {@code stage} has, either way. */
-    private CompletableFuture<Void> settled(CompletableFuture<?> stage) {
-      return stage.handle((v, e) -> null);
-    }
-
     private CompletableFuture<RestResponse> produce() {
-      return commit(sendRecords());
-    }
-
-    /** Begins the transaction and sends the request's records into it; bounded, commits nothing. */
-    private CompletableFuture<RestResponse> sendRecords() {
       // begin may have to make the producer again (initTransactions), which waits for a coordinator that is moving
       return within(lease.begin(), () -> IdempotencyErrors.notWritten("the transaction could not be begun in time"))
           .thenCompose(v -> {
@@ -402,12 +352,7 @@ public final class KeyedRequests implements AutoCloseable {
             } catch (Exception e) {
               return CompletableFuture.failedFuture(e);
             }
-          });
-    }
-
-    /** Adds the answer marker to the transaction of {@code records} and commits it; aborts it on any failure. */
-    private CompletableFuture<RestResponse> commit(CompletableFuture<RestResponse> records) {
-      return records
+          })
           .thenCompose(response -> {
             StoredAnswer stored = store(response);
             Marker.Answer answer = new Marker.Answer(claimId, fingerprint, clock.millis(), stored);

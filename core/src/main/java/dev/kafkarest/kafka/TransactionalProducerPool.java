@@ -167,14 +167,8 @@ public final class TransactionalProducerPool implements AutoCloseable {
       return slot.id;
     }
 
-    /**
-     * Makes the producer (initTransactions) if needed and begins a transaction. A lease may begin again after its
-     * transaction was aborted, once nothing of the aborted one is still being sent.
-     */
+    /** Makes the producer (initTransactions) if needed and begins a transaction. */
     public CompletableFuture<Void> begin() {
-      synchronized (sends) {
-        ended = false;
-      }
       return slot.run(slot::begin);
     }
 
