@@ -6,6 +6,7 @@ import dev.kafkarest.error.LimitExceeded;
 import dev.kafkarest.error.RestException;
 import dev.kafkarest.format.RecordFormat;
 import dev.kafkarest.format.RecordFormats;
+import dev.kafkarest.http.NodeForwarder;
 import dev.kafkarest.kafka.ClientVersion;
 import dev.kafkarest.kafka.KafkaClients;
 import dev.kafkarest.metrics.ProxyMetrics;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -273,7 +275,7 @@ public final class ConsumerRegistry implements AutoCloseable {
    * Forwarding (durable instances with {@code consumer.instances.node.url}): sends requests for instances another
    * node holds to that node. Null when off.
    */
-  public dev.kafkarest.http.NodeForwarder forwarder() {
+  public NodeForwarder forwarder() {
     return durable == null ? null : durable.forwarder();
   }
 
@@ -282,13 +284,13 @@ public final class ConsumerRegistry implements AutoCloseable {
    * it over, or answer 404). Throws the 403 when the instance belongs to another caller. {@code credentialsTravel}:
    * the request carries what lets the owner's host authenticate the caller again ({@code Authorization}).
    */
-  public java.util.Optional<Owner> ownerElsewhere(String group, String name, String principal,
-                                                  boolean credentialsTravel) {
-    ConsumerInstance instance = instances.get(new ConsumerInstanceId(group, name));
-    if (durable == null || durable.forwarder() == null || instance != null && !instance.lost()) {
-      return java.util.Optional.empty();
+  public Optional<Owner> ownerElsewhere(String group, String name, String principal, boolean credentialsTravel) {
+    ConsumerInstanceId id = new ConsumerInstanceId(group, name);
+    ConsumerInstance instance = instances.get(id);
+    if (durable == null || instance != null && !instance.lost()) {
+      return Optional.empty(); // held here, or not durable
     }
-    return durable.ownerElsewhere(new ConsumerInstanceId(group, name), principal, credentialsTravel);
+    return durable.ownerElsewhere(id, principal, credentialsTravel);
   }
 
   /** Counts what became of a request for an instance held elsewhere (see {@link ProxyMetrics#consumerForward}). */

@@ -287,7 +287,8 @@ final class DurableInstances implements InstanceStore.Listener {
         log.debug("Node {} took over consumer instance {}", nodeId, id);
         return;
       }
-      if (store.get(id).isEmpty()) {
+      Optional<InstanceStore.Entry> now = store.get(id); // once: the reader thread may change it meanwhile
+      if (now.isEmpty()) {
         // Deleted or expired after our base. The tombstone goes again, after our void claim, so that the log ends
         // with it: compaction may drop the first one, and a node reading from the beginning then would not know
         // the claim is void.
@@ -299,7 +300,7 @@ final class DurableInstances implements InstanceStore.Listener {
         registry.drop(local, false);
         throw Errors.consumerInstanceNotFound();
       }
-      if (attempt == CLAIM_ATTEMPTS || !store.get(id).get().state().node().equals(base.state().node())) {
+      if (attempt == CLAIM_ATTEMPTS || !now.get().state().node().equals(base.state().node())) {
         registry.drop(local); // another node's claim won, or it keeps changing under us: the client's retry finds it
         throw moved();
       }
