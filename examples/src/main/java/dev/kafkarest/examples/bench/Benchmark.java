@@ -192,7 +192,7 @@ public final class Benchmark {
             streamProduce(proxy, producer);
           }
           if (only.contains("keyed")) {
-            keyedProduce(proxy);
+            keyedProduce(proxy, producer);
           }
           if (only.contains("latency")) {
             latency(proxy, producer);
@@ -326,6 +326,18 @@ public final class Benchmark {
   }
 
   private void judged(String target, String scenario, List<double[]> rounds, double threshold) {
+    double[] median = medianRow(scenario, rounds);
+    Object ratios = rows.get(rows.size() - 1).get("ratios");
+    // The even-handed ceiling: native over proxy machine CPU per record, both paths at full CPU.
+    verdict(target + " (median of " + rounds.size() + ")", median[0] / median[1] >= threshold,
+        String.format(Locale.ROOT, "%.0f vs %.0f records/s = %.2fx; ratios of the rounds %s; machine CPU per record"
+                + " %.2f vs %.2f us, cpu_bound_ratio %.2fx",
+            median[0], median[1], median[0] / median[1], ratios, median[2] * 1e6, median[3] * 1e6,
+            median[3] / median[2]));
+  }
+
+  /** Adds the row of the round with the median ratio; returns that round's figures. */
+  private double[] medianRow(String scenario, List<double[]> rounds) {
     List<double[]> byRatio = new ArrayList<>(rounds);
     byRatio.sort(java.util.Comparator.comparingDouble(r -> r[0] / r[1]));
     double[] median = byRatio.get(byRatio.size() / 2);
@@ -343,12 +355,7 @@ public final class Benchmark {
     row.put("proxy_ceiling_records_per_s", round(cores / median[2]));
     row.put("ceiling_ratio", round3(cores / median[2] / median[1]));
     progress(row);
-    // The even-handed ceiling: native over proxy machine CPU per record, both paths at full CPU.
-    verdict(target + " (median of " + rounds.size() + ")", median[0] / median[1] >= threshold,
-        String.format(Locale.ROOT, "%.0f vs %.0f records/s = %.2fx; ratios of the rounds %s; machine CPU per record"
-                + " %.2f vs %.2f us, cpu_bound_ratio %.2fx",
-            median[0], median[1], median[0] / median[1], row.get("ratios"), median[2] * 1e6, median[3] * 1e6,
-            median[3] / median[2]));
+    return median;
   }
 
   /**
@@ -389,13 +396,18 @@ public final class Benchmark {
 
   /**
    * v2 produce with an {@code Idempotency-Key} (a new key per request: each runs in its own Kafka transaction)
-   * against the same requests without a key, binary, batches of 100, 4 connections, in alternating rounds.
+   * against the same requests without a key, binary, batches of 100, 4 connections, in alternating rounds. Each
+   * round also runs the native client in the same shapes ({@link NativeKeyed}): plain batches on the shared
+   * producer, one transaction per batch, and a claim read back before each transaction. Their ratios are what the
+   * protocol itself leaves on this machine, the reference for the proxy's.
    */
-  private void keyedProduce(ProxyProcess proxy) throws Exception {
+  private void keyedProduce(ProxyProcess proxy, KafkaProducer<byte[], byte[]> producer) throws Exception {
     int batch = 100;
     int conns = 4;
     byte[] unkeyed = produceRequest(proxy, "binary", batch);
     byte[] body = produceBody("binary", batch);
+    byte[] value = randomBytes(RECORD_SIZE, 1);
+    byte[] answer = new byte[7 * 1024]; // about the stored answer of a v2 request of 100 records
     AtomicLong keys = new AtomicLong();
     String run = Long.toString(System.nanoTime(), 36);
     // Unmeasured: the first keyed request starts the marker topic, its reader and the transactional producers;
@@ -405,28 +417,54 @@ public final class Benchmark {
     Load.run(conns, 0, mode.proxyWarmupMs / 2, () -> new HttpConn(proxy.port),
         c -> produceOnce(c, unkeyed, batch), null);
     List<double[]> rounds = new ArrayList<>();
-    for (int i = 0; i < mode.rounds; i++) {
-      Load.Result plain = Load.run(conns, mode.warmupMs, mode.measureMs, () -> new HttpConn(proxy.port),
-          c -> produceOnce(c, unkeyed, batch), null);
-      Sampler sampler = sampler(proxy, "produce-keyed");
-      Load.Result keyed = Load.run(conns, mode.warmupMs, mode.measureMs, () -> new HttpConn(proxy.port),
-          c -> produceOnce(c, keyedRequest(proxy, body, run + "-" + keys.incrementAndGet()), batch), sampler);
-      if (keyed.errors() > 0 || plain.errors() > 0) {
-        throw new IOException("keyed round had errors: keyed " + keyed.errors() + " (" + keyed.firstError()
-            + "), unkeyed " + plain.errors());
+    List<double[]> nativeClaimed = new ArrayList<>();
+    List<double[]> nativeTransactions = new ArrayList<>();
+    try (NativeKeyed nativeKeyed = new NativeKeyed(bootstrap, PRODUCE_TOPIC, producerConfig())) {
+      for (int i = 0; i < mode.rounds; i++) {
+        Load.Result plain = Load.run(conns, mode.warmupMs, mode.measureMs, () -> new HttpConn(proxy.port),
+            c -> produceOnce(c, unkeyed, batch), null);
+        Sampler sampler = sampler(proxy, "produce-keyed");
+        Load.Result keyed = Load.run(conns, mode.warmupMs, mode.measureMs, () -> new HttpConn(proxy.port),
+            c -> produceOnce(c, keyedRequest(proxy, body, run + "-" + keys.incrementAndGet()), batch), sampler);
+        if (keyed.errors() > 0 || plain.errors() > 0) {
+          throw new IOException("keyed round had errors: keyed " + keyed.errors() + " (" + keyed.firstError()
+              + "), unkeyed " + plain.errors());
+        }
+        Load.Result nativePlain = Load.run(conns, mode.warmupMs, mode.measureMs, NoState::new,
+            s -> sendBatch(producer, value, batch), null);
+        Load.Result nativeClaim = Load.run(conns, mode.warmupMs, mode.measureMs, () -> nativeKeyed.new Txn(),
+            t -> nativeKeyed.claimAndTransaction(t, value, batch, answer), null);
+        Load.Result nativeTxn = Load.run(conns, mode.warmupMs, mode.measureMs, () -> nativeKeyed.new Txn(),
+            t -> nativeKeyed.transaction(t, value, batch, answer), null);
+        rounds.add(pair(keyed, plain));
+        nativeClaimed.add(pair(nativeClaim, nativePlain));
+        nativeTransactions.add(pair(nativeTxn, nativePlain));
+        Map<String, Object> row = proxyRow("produce binary batch=100 conns=4 with Idempotency-Key, round " + (i + 1),
+            keyed, sampler);
+        row.put("unkeyed_records_per_s", round(plain.recordsPerSecond()));
+        row.put("unkeyed_p50_ms", round3(plain.percentileMs(50)));
+        row.put("unkeyed_p99_ms", round3(plain.percentileMs(99)));
+        row.put("native_records_per_s", round(nativePlain.recordsPerSecond()));
+        row.put("native_claim_and_transaction_records_per_s", round(nativeClaim.recordsPerSecond()));
+        row.put("native_claim_and_transaction_p50_ms", round3(nativeClaim.percentileMs(50)));
+        row.put("native_transaction_records_per_s", round(nativeTxn.recordsPerSecond()));
+        row.put("native_transaction_p50_ms", round3(nativeTxn.percentileMs(50)));
+        progress(row);
       }
-      rounds.add(new double[] {keyed.recordsPerSecond(), plain.recordsPerSecond(),
-          keyed.machineCpuSeconds() / keyed.records(), plain.machineCpuSeconds() / plain.records()});
-      Map<String, Object> row = proxyRow("produce binary batch=100 conns=4 with Idempotency-Key, round " + (i + 1),
-          keyed, sampler);
-      row.put("unkeyed_records_per_s", round(plain.recordsPerSecond()));
-      row.put("unkeyed_p50_ms", round3(plain.percentileMs(50)));
-      row.put("unkeyed_p99_ms", round3(plain.percentileMs(99)));
-      progress(row);
     }
+    medianRow("native reference: claim read back + transaction per batch vs plain batches, batch=100 threads=4"
+        + " (proxy = native keyed), median of " + mode.rounds + " alternating rounds", nativeClaimed);
+    medianRow("native reference: transaction per batch vs plain batches, batch=100 threads=4 (proxy = native"
+        + " transactional), median of " + mode.rounds + " alternating rounds", nativeTransactions);
     // judged() names the second rate "native": here it is the same proxy without a key.
     judged("Keyed produce binary batch=100 conns=4 >= 0.5x unkeyed", "keyed vs unkeyed produce binary batch=100"
         + " conns=4 (native = unkeyed), median of " + mode.rounds + " alternating rounds", rounds, 0.5);
+  }
+
+  /** {rate, reference rate, machine CPU s per record of each}, as judged() takes them. */
+  private static double[] pair(Load.Result measured, Load.Result reference) {
+    return new double[] {measured.recordsPerSecond(), reference.recordsPerSecond(),
+        measured.machineCpuSeconds() / measured.records(), reference.machineCpuSeconds() / reference.records()};
   }
 
   private static byte[] keyedRequest(ProxyProcess proxy, byte[] body, String key) {
