@@ -62,9 +62,18 @@ public final class KeyedRequests implements AutoCloseable {
   /** batch.size of the transactional producers, at least. */
   private static final long TXN_BATCH_BYTES = 256 * 1024;
 
-  /** The produce work of one request, given the producer to send with. */
+  /**
+   * The produce work of one request, in two steps: {@code prepare} reads and checks the request before anything of
+   * a keyed one reaches Kafka (so a bad body is answered without a claim, and a corrected retry with the same key is
+   * not held up by it); the {@link Send} it gives runs inside the request's transaction.
+   */
   public interface Action {
-    CompletionStage<RestResponse> produce(RestRequest request, RecordProducer producer) throws Exception;
+    CompletionStage<Send> prepare(RestRequest request) throws Exception;
+  }
+
+  /** A checked request's records, ready to go to the producer given. */
+  public interface Send {
+    CompletionStage<RestResponse> to(RecordProducer producer);
   }
 
   /**
@@ -108,18 +117,20 @@ public final class KeyedRequests implements AutoCloseable {
   public CompletionStage<RestResponse> run(RestRequest req, Action action) throws Exception {
     IdempotencyKey key = IdempotencyKey.parse(req.headers().all(IdempotencyKey.HEADER));
     if (key == null) {
-      return action.produce(req, shared);
+      return action.prepare(req).thenCompose(send -> send.to(shared));
     }
+    long deadlineNanos = System.nanoTime() + settings.requestTimeoutMs() * 1_000_000;
     byte[] body = req.body().readAllBytes(); // bounded by request.max.bytes: the fingerprint needs all of it
     RestRequest buffered = new RestRequest(req.method(), req.path(), req.query(), req.headers(),
         new ByteArrayInputStream(body), req.baseUri(), req.principal());
-    Keyed keyed = new Keyed(scope(req.principal(), key.value()), fingerprint(req, body), buffered, action,
-        System.nanoTime() + settings.requestTimeoutMs() * 1_000_000);
-    Marker.Answer known = states.answer(keyed.scopedKey);
+    String scopedKey = scope(req.principal(), key.value());
+    byte[] fingerprint = fingerprint(req, body);
+    Marker.Answer known = states.answer(scopedKey);
     if (known != null) {
-      return CompletableFuture.completedFuture(replay(known, keyed.fingerprint));
+      return CompletableFuture.completedFuture(replay(known, fingerprint));
     }
-    return start().thenCompose(keyed::run);
+    return action.prepare(buffered).thenCompose(send -> start()
+        .thenCompose(new Keyed(scopedKey, fingerprint, send, deadlineNanos)::run));
   }
 
   /** Whether the request carries an {@code Idempotency-Key} header (well-formed or not). */
@@ -228,19 +239,17 @@ public final class KeyedRequests implements AutoCloseable {
   private final class Keyed {
     private final String scopedKey;
     private final byte[] fingerprint;
-    private final RestRequest request;
-    private final Action action;
+    private final Send send;
     private final long deadlineNanos;
     private final String claimId = UUID.randomUUID().toString();
     private Started started;
     private TransactionalProducerPool.Lease lease;
     private volatile CompletableFuture<Void> aborting;
 
-    Keyed(String scopedKey, byte[] fingerprint, RestRequest request, Action action, long deadlineNanos) {
+    Keyed(String scopedKey, byte[] fingerprint, Send send, long deadlineNanos) {
       this.scopedKey = scopedKey;
       this.fingerprint = fingerprint;
-      this.request = request;
-      this.action = action;
+      this.send = send;
       this.deadlineNanos = deadlineNanos;
     }
 
@@ -345,14 +354,8 @@ public final class KeyedRequests implements AutoCloseable {
     private CompletableFuture<RestResponse> produce() {
       // begin may have to make the producer again (initTransactions), which waits for a coordinator that is moving
       return within(lease.begin(), () -> IdempotencyErrors.notWritten("the transaction could not be begun in time"))
-          .thenCompose(v -> {
-            try {
-              return within(action.produce(request, lease.records()).toCompletableFuture(),
-                  () -> IdempotencyErrors.notWritten("the records were not acknowledged in time"));
-            } catch (Exception e) {
-              return CompletableFuture.failedFuture(e);
-            }
-          })
+          .thenCompose(v -> within(send.to(lease.records()).toCompletableFuture(),
+              () -> IdempotencyErrors.notWritten("the records were not acknowledged in time")))
           .thenCompose(response -> {
             StoredAnswer stored = store(response);
             Marker.Answer answer = new Marker.Answer(claimId, fingerprint, clock.millis(), stored);

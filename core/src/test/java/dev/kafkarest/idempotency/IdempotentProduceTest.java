@@ -30,6 +30,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,6 +39,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
@@ -412,6 +415,38 @@ class IdempotentProduceTest {
         "Idempotency-Key", "a", "Idempotency-Key", "b");
     assertEquals(400, twice.status());
     assertEquals(List.of(), uncommitted(t));
+  }
+
+  /**
+   * A body that fails the request's own checks is answered before anything of it reaches Kafka: no claim is
+   * written, so a corrected request with the same key goes through at once (it used to wait out the claim).
+   */
+  @Test
+  void aBadBodyIsAnsweredBeforeAnyClaim() throws Exception {
+    String t = topic();
+    assertEquals(200, v2(node1, t, "k-warm", "w").status()); // keyed produce has started: its topic exists
+    long before = markerRecords();
+    Answer v2Bad = call(node1, "/topics/" + t, V2_JSON, "{\"records\":[{\"value\":", null, "Idempotency-Key", "k-bad");
+    assertEquals(400, v2Bad.status(), v2Bad.text());
+    Answer v3Bad = call(node1, "/v3/clusters/c/topics/" + t + "/records:batch", "application/json",
+        "{\"entries\":[{\"id\":\"\"}]}", null, "Idempotency-Key", "k-bad-v3");
+    assertEquals(422, v3Bad.status(), v3Bad.text());
+    assertEquals(before, markerRecords(), "no claim (nor its release) was written");
+    Answer fixed = v2(node1, t, "k-bad", "fixed");
+    assertEquals(200, fixed.status(), fixed.text());
+    assertFalse(fixed.replayed());
+    assertEquals(List.of("\"fixed\"", "\"w\""), committed(t).stream().sorted().toList());
+  }
+
+  private long markerRecords() throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+      for (int p = 0; p < 3; p++) {
+        latest.put(new TopicPartition(markerTopic, p), OffsetSpec.latest());
+      }
+      return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+          .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+    }
   }
 
   @Test

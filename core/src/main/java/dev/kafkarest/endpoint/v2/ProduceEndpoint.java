@@ -61,13 +61,14 @@ public final class ProduceEndpoint implements Endpoint {
       throws Exception {
     guard.require(req, Operation.PRODUCE, Resource.topic(topic));
     if (keyed == null) {
-      return produce(req, topic, pathPartition, producer);
+      return prepare(req, topic, pathPartition).thenCompose(send -> send.to(producer));
     }
-    return keyed.run(req, (r, with) -> produce(r, topic, pathPartition, with));
+    return keyed.run(req, r -> prepare(r, topic, pathPartition));
   }
 
-  private CompletionStage<RestResponse> produce(RestRequest req, String topic, Integer pathPartition,
-                                                RecordProducer producer) throws Exception {
+  /** Reads the body and encodes every record (a record that does not convert fails the request here). */
+  private CompletionStage<KeyedRequests.Send> prepare(RestRequest req, String topic, Integer pathPartition)
+      throws Exception {
     EmbeddedFormat embedded = req.header("Content-Type").flatMap(EmbeddedFormat::fromMediaType)
         .orElseThrow(() -> Errors.unsupportedMediaType(req.header("Content-Type").orElse(null),
             V2Types.READ_EMBEDDED));
@@ -75,11 +76,11 @@ public final class ProduceEndpoint implements Endpoint {
     ProduceRequestReader.ParsedRequest parsed = new ProduceRequestReader(format, maxRecords)
         .read(req.body(), req.contentLength());
     return format.encoder(topic, parsed.schemas())
-        .thenCompose(encoder -> send(producer, topic, pathPartition, parsed.records(), encoder));
+        .thenApply(encoder -> encoded(topic, pathPartition, parsed.records(), encoder));
   }
 
-  private static CompletionStage<RestResponse> send(RecordProducer producer, String topic, Integer pathPartition,
-                                             List<ProduceRequestReader.ParsedRecord> records, RecordEncoder encoder) {
+  private static KeyedRequests.Send encoded(String topic, Integer pathPartition,
+                                            List<ProduceRequestReader.ParsedRecord> records, RecordEncoder encoder) {
     int n = records.size();
     byte[][] keys = new byte[n][];
     byte[][] values = new byte[n][];
@@ -89,6 +90,13 @@ public final class ProduceEndpoint implements Endpoint {
       keys[i] = encoder.encode(r.key(), true);
       values[i] = encoder.encode(r.value(), false);
     }
+    return producer -> send(producer, topic, pathPartition, records, encoder, keys, values);
+  }
+
+  private static CompletionStage<RestResponse> send(RecordProducer producer, String topic, Integer pathPartition,
+                                                    List<ProduceRequestReader.ParsedRecord> records,
+                                                    RecordEncoder encoder, byte[][] keys, byte[][] values) {
+    int n = records.size();
     ProduceResults results = new ProduceResults(n, encoder.keySchemaId(), encoder.valueSchemaId());
     int partitionCount;
     try {

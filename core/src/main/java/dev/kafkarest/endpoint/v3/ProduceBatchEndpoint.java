@@ -67,15 +67,20 @@ public final class ProduceBatchEndpoint implements Endpoint {
   private CompletionStage<RestResponse> produce(RestRequest req, String clusterId, String topic) throws Exception {
     guard.require(req, Operation.PRODUCE, Resource.topic(topic));
     if (keyed == null) {
-      return produce(req, clusterId, topic, publisher);
+      List<JsonNode> nodes = new ArrayList<>();
+      List<ProduceRecord> entries = entries(req, nodes);
+      return produce(publisher, clusterId, topic, entries, nodes);
     }
-    return keyed.run(req, (r, with) -> produce(r, clusterId, topic, new RecordPublisher(with, serializer)));
+    return keyed.run(req, r -> {
+      List<JsonNode> nodes = new ArrayList<>();
+      List<ProduceRecord> entries = entries(r, nodes); // the whole-request checks, before any claim
+      return CompletableFuture.completedFuture(
+          with -> produce(new RecordPublisher(with, serializer), clusterId, topic, entries, nodes));
+    });
   }
 
-  private CompletionStage<RestResponse> produce(RestRequest req, String clusterId, String topic,
-                                                RecordPublisher publisher) throws IOException {
-    List<JsonNode> nodes = new ArrayList<>();
-    List<ProduceRecord> entries = entries(req, nodes);
+  private CompletionStage<RestResponse> produce(RecordPublisher publisher, String clusterId, String topic,
+                                                List<ProduceRecord> entries, List<JsonNode> nodes) {
     List<CompletableFuture<Prepared>> prepared = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       prepared.add(prepare(publisher, clusterId, topic, nodes.get(i), entries.get(i)));
