@@ -119,8 +119,8 @@ public final class KeyedRequests implements AutoCloseable {
     if (key == null) {
       return action.prepare(req).thenCompose(send -> send.to(shared));
     }
-    long deadlineNanos = System.nanoTime() + settings.requestTimeoutMs() * 1_000_000;
     byte[] body = req.body().readAllBytes(); // bounded by request.max.bytes: the fingerprint needs all of it
+    long deadlineNanos = System.nanoTime() + settings.requestTimeoutMs() * 1_000_000; // checking counts, upload not
     RestRequest buffered = new RestRequest(req.method(), req.path(), req.query(), req.headers(),
         new ByteArrayInputStream(body), req.baseUri(), req.principal());
     String scopedKey = scope(req.principal(), key.value());
