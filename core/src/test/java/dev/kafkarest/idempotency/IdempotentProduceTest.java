@@ -30,8 +30,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,7 +37,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
@@ -376,7 +373,7 @@ class IdempotentProduceTest {
 
   /** A keyed stream is read whole, so it is bounded: request.max.bytes (413) and produce.max.records (422). */
   @Test
-  void aKeyedStreamIsBoundedAndAnUnkeyedOneIsNot() {
+  void aKeyedStreamIsBoundedAndAnUnkeyedOneIsNot() throws Exception {
     String t = topic();
     KafkaRestConfig limited = KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
         .set(KafkaRestConfig.ID, "node-6-" + markerTopic)
@@ -385,6 +382,8 @@ class IdempotentProduceTest {
         .set(KafkaRestConfig.REQUEST_MAX_BYTES, "300")
         .set(KafkaRestConfig.PRODUCE_MAX_RECORDS, "3")
         .build();
+    assertEquals(200, v2(node1, topic(), "s-warm", "w").status()); // keyed produce has started: its topic exists
+    long markers = markerRecords();
     try (KafkaRest node = KafkaRest.create(limited)) {
       Answer tooMany = streamCall(node, t, stream("1", "2", "3", "4"), "Idempotency-Key", "s-6");
       assertEquals(422, tooMany.status(), tooMany.text());
@@ -394,6 +393,7 @@ class IdempotentProduceTest {
       assertEquals(413, tooLarge.status(), tooLarge.text());
       assertTrue(tooLarge.text().contains("\"error_code\":413"), tooLarge.text());
       assertEquals(List.of(), uncommitted(t), "a refused keyed stream writes nothing");
+      assertEquals(markers, markerRecords(), "both are refused before the key is claimed");
       Answer fits = streamCall(node, t, stream("1", "2", "3"), "Idempotency-Key", "s-6");
       assertEquals(200, fits.status(), "a refusal is not stored: the key is still free");
       Answer unkeyed = streamCall(node, t, stream("1", "2", "3", "4", "x".repeat(300)));
@@ -438,15 +438,9 @@ class IdempotentProduceTest {
     assertEquals(List.of("\"fixed\"", "\"w\""), committed(t).stream().sorted().toList());
   }
 
-  private long markerRecords() throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
-      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-      for (int p = 0; p < 3; p++) {
-        latest.put(new TopicPartition(markerTopic, p), OffsetSpec.latest());
-      }
-      return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
-          .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
-    }
+  /** The marker topic's records (its transactions' commit markers, written after the commit returns, aside). */
+  private long markerRecords() {
+    return uncommitted(markerTopic).size();
   }
 
   @Test

@@ -37,33 +37,46 @@ final class KeyedProduceStream {
     this.maxRecords = maxRecords;
   }
 
-  CompletionStage<RestResponse> produce(RestRequest req, RecordPublisher publisher, String clusterId, String topic)
-      throws IOException {
+  /** A body's records, read to its end: each record's JSON and size, and the line a malformed record ends it with. */
+  record Lines(List<JsonNode> nodes, List<Long> bytes, byte[] last) {}
+
+  /**
+   * Reads the whole body, before anything is claimed or produced: a body over {@code produce.max.records} is refused
+   * as a whole (422). A malformed record ends the body, as in an unkeyed stream.
+   */
+  Lines read(RestRequest req) throws IOException {
     RecordStream records = new RecordStream(Latin1Body.utf8(req), maxRecordBytes);
-    List<CompletableFuture<Prepared>> prepared = new ArrayList<>();
-    byte[] last = null;
+    List<JsonNode> nodes = new ArrayList<>();
+    List<Long> bytes = new ArrayList<>();
     while (true) {
       JsonNode node;
       try {
         node = records.next();
       } catch (RestException malformed) {
-        last = ProduceStream.line(malformed); // where an unkeyed stream ends too
-        break;
+        return new Lines(nodes, bytes, ProduceStream.line(malformed)); // where an unkeyed stream ends too
       }
       if (node == null) {
-        break;
+        return new Lines(nodes, bytes, null);
       }
-      if (prepared.size() >= maxRecords) {
+      if (nodes.size() >= maxRecords) {
         throw new LimitExceeded(KafkaRestConfig.PRODUCE_MAX_RECORDS, Errors.UNPROCESSABLE, Errors.UNPROCESSABLE,
             "Too many records in one request with an Idempotency-Key: the limit is " + maxRecords + ".");
       }
-      prepared.add(prepare(publisher, clusterId, topic, node, records.recordBytes()));
+      nodes.add(node);
+      bytes.add(records.recordBytes());
     }
-    byte[] end = last;
+  }
+
+  /** Produces what {@link #read} gave, and answers with the lines an unkeyed stream would have sent. */
+  CompletionStage<RestResponse> produce(Lines lines, RecordPublisher publisher, String clusterId, String topic) {
+    List<CompletableFuture<Prepared>> prepared = new ArrayList<>();
+    for (int i = 0; i < lines.nodes().size(); i++) {
+      prepared.add(prepare(publisher, clusterId, topic, lines.nodes().get(i), lines.bytes().get(i)));
+    }
     return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new))
         .handle((ignored, failure) -> publisher.sendInOrder(topic, prepared))
         .thenCompose(produced -> CompletableFuture.allOf(produced.toArray(CompletableFuture[]::new))
-            .handle((ignored, failure) -> answer(clusterId, topic, produced, end)));
+            .handle((ignored, failure) -> answer(clusterId, topic, produced, lines.last())));
   }
 
   private CompletableFuture<Prepared> prepare(RecordPublisher publisher, String clusterId, String topic,

@@ -12,7 +12,6 @@ import dev.kafkarest.kafka.RecordProducer;
 import dev.kafkarest.security.AccessGuard;
 import dev.kafkarest.security.Operation;
 import dev.kafkarest.security.Resource;
-import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -74,13 +73,10 @@ public final class ProduceStreamEndpoint implements Endpoint {
   private CompletionStage<RestResponse> keyed(RestRequest req, String clusterId, String topic) throws Exception {
     RestRequest bounded = new RestRequest(req.method(), req.path(), req.query(), req.headers(),
         new LimitedInputStream(req.body(), limits.keyedMaxBytes()), req.baseUri(), req.principal());
-    // A stream's lines are checked as they are produced (each line answers for itself), so nothing is read ahead.
-    return keyed.run(bounded, r -> CompletableFuture.completedFuture(with -> {
-      try {
-        return keyedStream.produce(r, new RecordPublisher(with, serializer), clusterId, topic);
-      } catch (IOException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }));
+    return keyed.run(bounded, r -> {
+      KeyedProduceStream.Lines lines = keyedStream.read(r); // too many records is refused here, before any claim
+      return CompletableFuture.completedFuture(
+          with -> keyedStream.produce(lines, new RecordPublisher(with, serializer), clusterId, topic));
+    });
   }
 }
