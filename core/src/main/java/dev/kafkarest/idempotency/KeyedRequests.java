@@ -357,6 +357,10 @@ public final class KeyedRequests implements AutoCloseable {
           .thenCompose(v -> within(send.to(lease.records()).toCompletableFuture(),
               () -> IdempotencyErrors.notWritten("the records were not acknowledged in time")))
           .thenCompose(response -> {
+            Exception failed = lease.sendFailure();
+            if (failed != null) {
+              return CompletableFuture.failedFuture(failed); // known not committed: aborted below
+            }
             StoredAnswer stored = store(response);
             Marker.Answer answer = new Marker.Answer(claimId, fingerprint, clock.millis(), stored);
             return lease.commit(record(answer))

@@ -3,6 +3,7 @@ package dev.kafkarest.kafka;
 import dev.kafkarest.metrics.ProxyMetrics;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -16,21 +17,27 @@ public final class RecordProducer {
   private final ProxyMetrics metrics;
   private final Object sendLock;
   private final BooleanSupplier open;
+  private final Consumer<Exception> failed;
 
   public RecordProducer(Producer<byte[], byte[]> producer) {
     this(producer, ProxyMetrics.NONE);
   }
 
   public RecordProducer(Producer<byte[], byte[]> producer, ProxyMetrics metrics) {
-    this(producer, metrics, null, null);
+    this(producer, metrics, null, null, e -> { });
   }
 
-  /** Sends only while {@code open} says so, checked under {@code sendLock}: for one transaction's records. */
-  RecordProducer(Producer<byte[], byte[]> producer, ProxyMetrics metrics, Object sendLock, BooleanSupplier open) {
+  /**
+   * For one transaction's records: sends only while {@code open} says so, checked under {@code sendLock}, and tells
+   * {@code failed} of every send that fails (before its future does), since one failed send fails the transaction.
+   */
+  RecordProducer(Producer<byte[], byte[]> producer, ProxyMetrics metrics, Object sendLock, BooleanSupplier open,
+                 Consumer<Exception> failed) {
     this.producer = producer;
     this.metrics = metrics;
     this.sendLock = sendLock;
     this.open = open;
+    this.failed = failed;
   }
 
   /**
@@ -63,12 +70,14 @@ public final class RecordProducer {
     try {
       producer.send(record, metrics.produced(record, (metadata, failure) -> {
         if (failure != null) {
+          failed.accept(failure);
           acknowledged.completeExceptionally(failure);
         } else {
           acknowledged.complete(metadata);
         }
       }));
     } catch (RuntimeException e) {
+      failed.accept(e);
       acknowledged.completeExceptionally(e);
     }
     return acknowledged;

@@ -151,6 +151,7 @@ public final class TransactionalProducerPool implements AutoCloseable {
     private final Object sends = new Object();
     private boolean ended;
     private boolean released;
+    private volatile Exception sendFailure;
 
     private Lease(Slot slot) {
       this.slot = slot;
@@ -174,7 +175,20 @@ public final class TransactionalProducerPool implements AutoCloseable {
 
     /** Sends into the open transaction: call after {@link #begin} completed. */
     public RecordProducer records() {
-      return new RecordProducer(slot.producer(), ProxyMetrics.NONE, sends, () -> !ended); // keyed produce is not metered yet
+      return new RecordProducer(slot.producer(), ProxyMetrics.NONE, sends, () -> !ended, // keyed produce is not metered yet
+          e -> {
+            if (sendFailure == null) {
+              sendFailure = e;
+            }
+          });
+    }
+
+    /**
+     * The first send of this transaction that failed, or null. The producer cannot commit a transaction with a
+     * failed send: its records are not written, whatever the request's answer says of the others.
+     */
+    public Exception sendFailure() {
+      return sendFailure;
     }
 
     /**

@@ -418,6 +418,29 @@ class IdempotentProduceTest {
   }
 
   /**
+   * A record the broker refuses (larger than the topic's max.message.bytes) fails the transaction: the answer is
+   * that error, known to have written nothing (it used to be a 503 that said the outcome was unknown), nothing is
+   * stored, and a retry is refused the same way. One record: a rejected batch of several is split and sent again
+   * by the producer, which loops while they still fit in one batch (see the README's limits).
+   */
+  @Test
+  void aRecordTheBrokerRefusesFailsTheWholeRequest() {
+    String t = Topics.create(SharedKafka.bootstrapServers(), 1, "idem-", Map.of("max.message.bytes", "1024"));
+    Answer big = v2(node1, t, "k-big", "x".repeat(2000));
+    assertEquals(413, big.status(), big.text());
+    assertTrue(big.text().contains("nothing of this request was written"), big.text());
+    // The claim is held until the abort is done (409 meanwhile); then the retry runs again and is refused again.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    Answer retry = v2(node1, t, "k-big", "x".repeat(2000));
+    while (retry.status() == 409 && System.nanoTime() < deadline) {
+      retry = v2(node1, t, "k-big", "x".repeat(2000));
+    }
+    assertEquals(413, retry.status(), retry.text());
+    assertFalse(retry.replayed());
+    assertEquals(List.of(), uncommitted(t));
+  }
+
+  /**
    * A body that fails the request's own checks is answered before anything of it reaches Kafka: no claim is
    * written, so a corrected request with the same key goes through at once (it used to wait out the claim).
    */

@@ -22,9 +22,14 @@ public final class Topics {
   }
 
   public static String create(String bootstrapServers, int partitions, String prefix) {
+    return create(bootstrapServers, partitions, prefix, Map.of());
+  }
+
+  /** A new topic with these topic configs, once its leaders answer. */
+  public static String create(String bootstrapServers, int partitions, String prefix, Map<String, String> configs) {
     String name = prefix + UUID.randomUUID();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
       Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
       for (int p = 0; p < partitions; p++) {
         specs.put(new TopicPartition(name, p), OffsetSpec.latest());
