@@ -426,14 +426,15 @@ class IdempotentProduceTest {
   @Test
   void aRecordTheBrokerRefusesFailsTheWholeRequest() {
     String t = Topics.create(SharedKafka.bootstrapServers(), 1, "idem-", Map.of("max.message.bytes", "1024"));
-    Answer big = v2(node1, t, "k-big", "x".repeat(2000));
+    String tooLarge = "x".repeat(2000);
+    Answer big = v2(node1, t, "k-big", tooLarge);
     assertEquals(413, big.status(), big.text());
     assertTrue(big.text().contains("nothing of this request was written"), big.text());
     // The claim is held until the abort is done (409 meanwhile); then the retry runs again and is refused again.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    Answer retry = v2(node1, t, "k-big", "x".repeat(2000));
+    Answer retry = v2(node1, t, "k-big", tooLarge);
     while (retry.status() == 409 && System.nanoTime() < deadline) {
-      retry = v2(node1, t, "k-big", "x".repeat(2000));
+      retry = v2(node1, t, "k-big", tooLarge);
     }
     assertEquals(413, retry.status(), retry.text());
     assertFalse(retry.replayed());

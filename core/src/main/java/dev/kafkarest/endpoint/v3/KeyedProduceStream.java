@@ -37,8 +37,11 @@ final class KeyedProduceStream {
     this.maxRecords = maxRecords;
   }
 
-  /** A body's records, read to its end: each record's JSON and size, and the line a malformed record ends it with. */
-  record Lines(List<JsonNode> nodes, List<Long> bytes, byte[] last) {}
+  /** A body read to its end: its records, and the line a malformed record ends it with (or null). */
+  record Lines(List<Line> records, byte[] last) {}
+
+  /** One record's JSON and its size in the body. */
+  record Line(JsonNode node, long bytes) {}
 
   /**
    * Reads the whole body, before anything is claimed or produced: a body over {@code produce.max.records} is refused
@@ -46,32 +49,30 @@ final class KeyedProduceStream {
    */
   Lines read(RestRequest req) throws IOException {
     RecordStream records = new RecordStream(Latin1Body.utf8(req), maxRecordBytes);
-    List<JsonNode> nodes = new ArrayList<>();
-    List<Long> bytes = new ArrayList<>();
+    List<Line> lines = new ArrayList<>();
     while (true) {
       JsonNode node;
       try {
         node = records.next();
       } catch (RestException malformed) {
-        return new Lines(nodes, bytes, ProduceStream.line(malformed)); // where an unkeyed stream ends too
+        return new Lines(lines, ProduceStream.line(malformed)); // where an unkeyed stream ends too
       }
       if (node == null) {
-        return new Lines(nodes, bytes, null);
+        return new Lines(lines, null);
       }
-      if (nodes.size() >= maxRecords) {
+      if (lines.size() >= maxRecords) {
         throw new LimitExceeded(KafkaRestConfig.PRODUCE_MAX_RECORDS, Errors.UNPROCESSABLE, Errors.UNPROCESSABLE,
             "Too many records in one request with an Idempotency-Key: the limit is " + maxRecords + ".");
       }
-      nodes.add(node);
-      bytes.add(records.recordBytes());
+      lines.add(new Line(node, records.recordBytes()));
     }
   }
 
   /** Produces what {@link #read} gave, and answers with the lines an unkeyed stream would have sent. */
   CompletionStage<RestResponse> produce(Lines lines, RecordPublisher publisher, String clusterId, String topic) {
     List<CompletableFuture<Prepared>> prepared = new ArrayList<>();
-    for (int i = 0; i < lines.nodes().size(); i++) {
-      prepared.add(prepare(publisher, clusterId, topic, lines.nodes().get(i), lines.bytes().get(i)));
+    for (Line line : lines.records()) {
+      prepared.add(prepare(publisher, clusterId, topic, line.node(), line.bytes()));
     }
     return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new))
         .handle((ignored, failure) -> publisher.sendInOrder(topic, prepared))

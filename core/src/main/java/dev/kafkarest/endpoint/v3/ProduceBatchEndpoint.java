@@ -40,7 +40,7 @@ public final class ProduceBatchEndpoint implements Endpoint {
   static final int BATCH_ERROR = 42208;
   private static final Pattern ID = Pattern.compile("[0-9a-zA-Z_-]{1,80}");
 
-  private final RecordPublisher publisher;
+  private final RecordProducer producer;
   private final RecordSerializer serializer;
   private final int maxEntries;
   private final ProduceRateLimits rateLimits;
@@ -50,8 +50,8 @@ public final class ProduceBatchEndpoint implements Endpoint {
   /** With {@code keyed}, a request with an {@code Idempotency-Key} is produced once, in a transaction. */
   public ProduceBatchEndpoint(RecordProducer producer, RecordFormats formats, int maxEntries,
                               ProduceRateLimits rateLimits, AccessGuard guard, KeyedRequests keyed) {
+    this.producer = producer;
     this.serializer = new RecordSerializer(formats);
-    this.publisher = new RecordPublisher(producer, serializer);
     this.maxEntries = maxEntries;
     this.rateLimits = rateLimits;
     this.guard = guard;
@@ -67,16 +67,16 @@ public final class ProduceBatchEndpoint implements Endpoint {
   private CompletionStage<RestResponse> produce(RestRequest req, String clusterId, String topic) throws Exception {
     guard.require(req, Operation.PRODUCE, Resource.topic(topic));
     if (keyed == null) {
-      List<JsonNode> nodes = new ArrayList<>();
-      List<ProduceRecord> entries = entries(req, nodes);
-      return produce(publisher, clusterId, topic, entries, nodes);
+      return prepare(req, clusterId, topic).to(producer);
     }
-    return keyed.run(req, r -> {
-      List<JsonNode> nodes = new ArrayList<>();
-      List<ProduceRecord> entries = entries(r, nodes); // the whole-request checks, before any claim
-      return CompletableFuture.completedFuture(
-          with -> produce(new RecordPublisher(with, serializer), clusterId, topic, entries, nodes));
-    });
+    return keyed.run(req, r -> CompletableFuture.completedFuture(prepare(r, clusterId, topic)));
+  }
+
+  /** The whole-request checks (before a keyed request's claim); the send publishes through the producer given. */
+  private KeyedRequests.Send prepare(RestRequest req, String clusterId, String topic) throws IOException {
+    List<JsonNode> nodes = new ArrayList<>();
+    List<ProduceRecord> entries = entries(req, nodes);
+    return with -> produce(new RecordPublisher(with, serializer), clusterId, topic, entries, nodes);
   }
 
   private CompletionStage<RestResponse> produce(RecordPublisher publisher, String clusterId, String topic,

@@ -326,18 +326,21 @@ public final class Benchmark {
   }
 
   private void judged(String target, String scenario, List<double[]> rounds, double threshold) {
-    double[] median = medianRow(scenario, rounds);
-    Object ratios = rows.get(rows.size() - 1).get("ratios");
+    Median m = medianRow(scenario, rounds);
+    double[] median = m.figures();
     // The even-handed ceiling: native over proxy machine CPU per record, both paths at full CPU.
     verdict(target + " (median of " + rounds.size() + ")", median[0] / median[1] >= threshold,
         String.format(Locale.ROOT, "%.0f vs %.0f records/s = %.2fx; ratios of the rounds %s; machine CPU per record"
                 + " %.2f vs %.2f us, cpu_bound_ratio %.2fx",
-            median[0], median[1], median[0] / median[1], ratios, median[2] * 1e6, median[3] * 1e6,
+            median[0], median[1], median[0] / median[1], m.ratios(), median[2] * 1e6, median[3] * 1e6,
             median[3] / median[2]));
   }
 
-  /** Adds the row of the round with the median ratio; returns that round's figures. */
-  private double[] medianRow(String scenario, List<double[]> rounds) {
+  /** The round with the median ratio, and every round's ratio, lowest first. */
+  private record Median(double[] figures, List<Object> ratios) {}
+
+  /** Adds the row of the round with the median ratio. */
+  private Median medianRow(String scenario, List<double[]> rounds) {
     List<double[]> byRatio = new ArrayList<>(rounds);
     byRatio.sort(java.util.Comparator.comparingDouble(r -> r[0] / r[1]));
     double[] median = byRatio.get(byRatio.size() / 2);
@@ -345,7 +348,8 @@ public final class Benchmark {
     row.put("proxy_records_per_s", round(median[0]));
     row.put("native_records_per_s", round(median[1]));
     row.put("ratio", round3(median[0] / median[1]));
-    row.put("ratios", byRatio.stream().map(r -> round3(r[0] / r[1])).toList());
+    List<Object> ratios = byRatio.stream().map(r -> round3(r[0] / r[1])).toList();
+    row.put("ratios", ratios);
     row.put("machine_cpu_us_per_record", round3(median[2] * 1e6));
     row.put("native_machine_cpu_us_per_record", round3(median[3] * 1e6));
     row.put("cpu_bound_ratio", round3(median[3] / median[2]));
@@ -355,7 +359,7 @@ public final class Benchmark {
     row.put("proxy_ceiling_records_per_s", round(cores / median[2]));
     row.put("ceiling_ratio", round3(cores / median[2] / median[1]));
     progress(row);
-    return median;
+    return new Median(median, ratios);
   }
 
   /**

@@ -18,11 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * What durable consumer instances cost, measured in-process (calls through {@link KafkaRest#handle}, no HTTP) on
@@ -46,18 +41,8 @@ public final class DurableLatency {
     try (EmbeddedKafka kafka = new EmbeddedKafka()) {
       String bootstrap = kafka.bootstrapServers();
       String topic = "durable-bench";
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-      }
       int records = reads * 10 * 6 + 1000;
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-          new ByteArraySerializer(), new ByteArraySerializer())) {
-        byte[] value = new byte[100];
-        for (int i = 0; i < records; i++) {
-          producer.send(new ProducerRecord<>(topic, value));
-        }
-        producer.flush();
-      }
+      FilledTopic.create(bootstrap, topic, records, 100);
       System.out.printf(Locale.ROOT, "%d reads per scenario, each of about 10 records of 100 bytes%n", reads);
       sticky(bootstrap, topic, false, true, reads); // warm-up of this JVM: the first scenario would pay for it
       report("sticky read, durable off, auto-commit", sticky(bootstrap, topic, false, true, reads));

@@ -20,13 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -59,18 +53,8 @@ public final class DurableRouting {
     try (EmbeddedKafka kafka = new EmbeddedKafka()) {
       String bootstrap = kafka.bootstrapServers();
       String topic = "routing-bench";
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-      }
       int records = reads * 10 + throughputRecords + 2000; // every scenario reads from the start
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-          new ByteArraySerializer(), new ByteArraySerializer())) {
-        byte[] value = new byte[100];
-        for (int i = 0; i < records; i++) {
-          producer.send(new ProducerRecord<>(topic, value));
-        }
-        producer.flush();
-      }
+      FilledTopic.create(bootstrap, topic, records, 100);
       System.out.printf(Locale.ROOT, "%d reads of about 10 records of 100 bytes per scenario; then %d records in "
           + "reads of up to 64 KiB%n", reads, throughputRecords);
       run(bootstrap, topic, false, 1, reads, throughputRecords); // warm-up of this JVM

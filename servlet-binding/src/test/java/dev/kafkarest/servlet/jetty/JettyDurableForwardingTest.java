@@ -9,7 +9,6 @@ import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.http.NodeForwarder;
 import dev.kafkarest.metrics.ConsumerMeter;
 import dev.kafkarest.metrics.ProxyMetrics;
-import dev.kafkarest.servlet.KafkaRestServlet;
 import dev.kafkarest.testing.HttpCalls;
 import dev.kafkarest.testing.HttpCalls.Reply;
 import dev.kafkarest.testing.SharedKafka;
@@ -20,10 +19,8 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 
@@ -40,7 +37,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
@@ -85,11 +81,8 @@ class JettyDurableForwardingTest {
       connector.setHost("127.0.0.1");
       connector.setPort(0);
       server.addConnector(connector);
-      ServletContextHandler context = new ServletContextHandler("/");
-      Late late = new Late();
-      ServletHolder holder = new ServletHolder(late);
-      holder.setAsyncSupported(true);
-      context.addServlet(holder, "/kafka/*");
+      LateServlet late = new LateServlet();
+      ServletContextHandler context = late.context();
       context.addFilter(new FilterHolder(new BearerPrincipal()), "/*", EnumSet.of(DispatcherType.REQUEST));
       server.setHandler(context);
       server.start();
@@ -99,7 +92,7 @@ class JettyDurableForwardingTest {
           .set(KafkaRestConfig.CONSUMER_NODE_ID, name).set(KafkaRestConfig.CONSUMER_NODE_URL, mount.toString())
           .set(KafkaRestConfig.CONSUMER_INSTANCE_TIMEOUT_MS, Long.toString(instanceTimeoutMs))
           .consumerRequestTimeoutMs(5000).build()).metrics(counts).clients(clients).build();
-      late.target = new KafkaRestServlet(rest);
+      late.serve(rest);
       calls = new HttpCalls(mount);
     }
 
@@ -125,16 +118,6 @@ class JettyDurableForwardingTest {
     public ConsumerMeter consumerInstance() {
       instances.incrementAndGet();
       return ConsumerMeter.NONE;
-    }
-  }
-
-  /** The proxy's servlet, given once the proxy exists (the proxy needs the server's port first). */
-  private static final class Late extends HttpServlet {
-    volatile KafkaRestServlet target;
-
-    @Override
-    protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
-      target.service(req, resp);
     }
   }
 

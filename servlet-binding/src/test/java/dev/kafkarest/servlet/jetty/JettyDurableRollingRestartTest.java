@@ -6,17 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kafkarest.KafkaRest;
 import dev.kafkarest.KafkaRestConfig;
 import dev.kafkarest.metrics.ProxyMetrics;
-import dev.kafkarest.servlet.KafkaRestServlet;
 import dev.kafkarest.servlet.jetty.RoundRobinNodes.Answer;
 import dev.kafkarest.testing.SharedKafka;
 import dev.kafkarest.testing.Topics;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.net.URI;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
@@ -70,11 +61,8 @@ class JettyDurableRollingRestartTest {
       connector.setHost("127.0.0.1");
       connector.setPort(port);
       server.addConnector(connector);
-      ServletContextHandler context = new ServletContextHandler("/");
-      Late late = new Late();
-      ServletHolder holder = new ServletHolder(late);
-      holder.setAsyncSupported(true);
-      context.addServlet(holder, "/kafka/*");
+      LateServlet late = new LateServlet();
+      ServletContextHandler context = late.context();
       server.setHandler(context);
       server.start();
       port = connector.getLocalPort();
@@ -91,7 +79,7 @@ class JettyDurableRollingRestartTest {
               }
             }
           }).build();
-      late.target = new KafkaRestServlet(rest);
+      late.serve(rest);
       return mount;
     }
 
@@ -99,16 +87,6 @@ class JettyDurableRollingRestartTest {
     void stop() throws Exception {
       server.stop();
       rest.close();
-    }
-  }
-
-  /** The proxy's servlet, given once the proxy exists (the proxy needs the server's port first). */
-  private static final class Late extends HttpServlet {
-    volatile KafkaRestServlet target;
-
-    @Override
-    protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
-      target.service(req, resp);
     }
   }
 
