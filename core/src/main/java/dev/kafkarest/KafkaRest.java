@@ -41,6 +41,7 @@ import dev.kafkarest.kafka.ConfigAdmin;
 import dev.kafkarest.kafka.GroupAdmin;
 import dev.kafkarest.kafka.KafkaClients;
 import dev.kafkarest.kafka.RecordProducer;
+import dev.kafkarest.kafka.TopicRecordLimits;
 import dev.kafkarest.kafka.TopicAdmin;
 import dev.kafkarest.metrics.ProxyMetrics;
 import dev.kafkarest.metrics.RequestMeter;
@@ -108,8 +109,9 @@ public final class KafkaRest implements AutoCloseable {
     ConfigAdmin configAdmin = new ConfigAdmin(admin);
     GroupAdmin groupAdmin = new GroupAdmin(admin);
     AclAdmin aclAdmin = new AclAdmin(admin);
-    RecordProducer recordProducer = new RecordProducer(producer, metrics);
-    this.keyed = new KeyedRequests(config, clients, admin, recordProducer, b.clock, scheduler);
+    TopicRecordLimits recordLimits = TopicRecordLimits.of(admin, config.producerProperties());
+    RecordProducer recordProducer = new RecordProducer(producer, metrics, recordLimits);
+    this.keyed = new KeyedRequests(config, clients, admin, recordProducer, recordLimits, b.clock, scheduler);
     this.produceStreams = new ProduceStreams(config.getInt(KafkaRestConfig.V3_MAX_STREAMS));
     ProduceStreamEndpoint.Limits streamLimits = new ProduceStreamEndpoint.Limits(
         config.getInt(KafkaRestConfig.V3_STREAM_MAX_IN_FLIGHT),

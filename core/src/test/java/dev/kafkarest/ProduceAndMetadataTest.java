@@ -220,6 +220,27 @@ class ProduceAndMetadataTest {
     }
   }
 
+  /**
+   * A record over its topic's max.message.bytes, sent with others: refused on its own, at once. Handed to the Kafka
+   * producer, it would share a batch the broker refuses, which the producer splits into the same batch and retries
+   * until delivery.timeout.ms (30 s here), then fails every record of it as expired (50003).
+   */
+  @Test
+  void aRecordOverItsTopicsMaxMessageBytesIsRefusedAloneAndAtOnce() throws Exception {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1, "small-", Map.of("max.message.bytes", "1024"));
+    Reply r = calls.post("/topics/" + topic, MediaTypes.JSON_V2,
+        "{\"records\":[{\"value\":\"a\"},{\"value\":\"" + "y".repeat(2000) + "\"},{\"value\":\"b\"}]}");
+    assertEquals(200, r.status(), r.body());
+    JsonNode offsets = r.json().get("offsets");
+    assertTrue(offsets.get(0).get("error_code").isNull(), r.body());
+    assertEquals(50002, offsets.get(1).get("error_code").asInt(), r.body());
+    assertTrue(offsets.get(1).get("error").asText().contains("max.message.bytes (1024)"), r.body());
+    assertTrue(offsets.get(2).get("error_code").isNull(), r.body());
+    List<ConsumerRecord<byte[], byte[]>> written = readAll(topic, 1, 2);
+    assertEquals(List.of("\"a\"", "\"b\""),
+        written.stream().map(c -> new String(c.value(), StandardCharsets.UTF_8)).toList());
+  }
+
   @Test
   void badInputGetsClearClientErrors() throws Exception {
     String topic = newTopic(1);

@@ -8,6 +8,7 @@ import dev.kafkarest.http.RestRequest;
 import dev.kafkarest.http.RestResponse;
 import dev.kafkarest.kafka.KafkaClients;
 import dev.kafkarest.kafka.RecordProducer;
+import dev.kafkarest.kafka.TopicRecordLimits;
 import dev.kafkarest.kafka.TransactionalProducerPool;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -95,19 +96,21 @@ public final class KeyedRequests implements AutoCloseable {
   private final KafkaClients clients;
   private final Admin admin;
   private final RecordProducer shared;
+  private final TopicRecordLimits limits;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final KeyStates states;
   private CompletableFuture<Started> started;
   private boolean closed;
 
-  public KeyedRequests(KafkaRestConfig config, KafkaClients clients, Admin admin, RecordProducer shared, Clock clock,
-                       ScheduledExecutorService scheduler) {
+  public KeyedRequests(KafkaRestConfig config, KafkaClients clients, Admin admin, RecordProducer shared,
+                       TopicRecordLimits limits, Clock clock, ScheduledExecutorService scheduler) {
     this.settings = IdempotencySettings.of(config);
     this.config = config;
     this.clients = clients;
     this.admin = admin;
     this.shared = shared;
+    this.limits = limits;
     this.clock = clock;
     this.scheduler = scheduler;
     this.states = new KeyStates(settings.retentionMs(), settings.requestTimeoutMs(), clock);
@@ -175,7 +178,7 @@ public final class KeyedRequests implements AutoCloseable {
       // records in one partition, so its transaction adds (and commits markers to) fewer partitions.
       props.put("batch.size", Long.toString(Math.max(TXN_BATCH_BYTES, configuredBatchBytes(props))));
       TransactionalProducerPool pool = new TransactionalProducerPool(clients, props,
-          settings.transactionalIdPrefix(), settings.producers(), scheduler);
+          settings.transactionalIdPrefix(), settings.producers(), scheduler, limits);
       return new Started(topic, pool, markerProducer, new RecordProducer(markerProducer));
     } catch (Exception e) {
       throw new CompletionException(startFailure(ExceptionMapper.unwrap(e)));

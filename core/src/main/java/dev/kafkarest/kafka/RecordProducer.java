@@ -18,23 +18,25 @@ public final class RecordProducer {
   private final Object sendLock;
   private final BooleanSupplier open;
   private final Consumer<Exception> failed;
+  private final TopicRecordLimits limits;
 
   public RecordProducer(Producer<byte[], byte[]> producer) {
-    this(producer, ProxyMetrics.NONE);
+    this(producer, ProxyMetrics.NONE, TopicRecordLimits.NONE);
   }
 
-  public RecordProducer(Producer<byte[], byte[]> producer, ProxyMetrics metrics) {
-    this(producer, metrics, null, null, e -> { });
+  public RecordProducer(Producer<byte[], byte[]> producer, ProxyMetrics metrics, TopicRecordLimits limits) {
+    this(producer, metrics, limits, null, null, e -> { });
   }
 
   /**
    * For one transaction's records: sends only while {@code open} says so, checked under {@code sendLock}, and tells
    * {@code failed} of every send that fails (before its future does), since one failed send fails the transaction.
    */
-  RecordProducer(Producer<byte[], byte[]> producer, ProxyMetrics metrics, Object sendLock, BooleanSupplier open,
-                 Consumer<Exception> failed) {
+  RecordProducer(Producer<byte[], byte[]> producer, ProxyMetrics metrics, TopicRecordLimits limits, Object sendLock,
+                 BooleanSupplier open, Consumer<Exception> failed) {
     this.producer = producer;
     this.metrics = metrics;
+    this.limits = limits;
     this.sendLock = sendLock;
     this.open = open;
     this.failed = failed;
@@ -50,7 +52,9 @@ public final class RecordProducer {
 
   /**
    * Sends one record. The future completes on the producer's I/O thread (keep dependents short and never block
-   * there); a failure the producer throws at once (a full buffer, a closed producer) fails the future instead.
+   * there); a failure the producer throws at once (a full buffer, a closed producer), or a record over its topic's
+   * {@link TopicRecordLimits limit}, fails the future instead. May wait for the topic's metadata and config at its
+   * first record.
    */
   public CompletableFuture<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
     if (sendLock == null) {
@@ -58,7 +62,8 @@ public final class RecordProducer {
     }
     synchronized (sendLock) {
       if (!open.getAsBoolean()) {
-        // A late send of a request whose transaction ended (timed out): it must not land in the next one.
+        // A late send of a request whose transaction ended (timed out) must not land in the next one; after a failed
+        // send the transaction can only abort, so the rest of the request is not sent at all.
         return CompletableFuture.failedFuture(new IllegalStateException("the request's transaction is over"));
       }
       return sendNow(record);
@@ -68,6 +73,7 @@ public final class RecordProducer {
   private CompletableFuture<RecordMetadata> sendNow(ProducerRecord<byte[], byte[]> record) {
     CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
     try {
+      limits.check(record);
       producer.send(record, metrics.produced(record, (metadata, failure) -> {
         if (failure != null) {
           failed.accept(failure);

@@ -43,11 +43,13 @@ public final class TransactionalProducerPool implements AutoCloseable {
   private final Deque<Slot> free = new ArrayDeque<>();
   private final Deque<CompletableFuture<Lease>> waiting = new ArrayDeque<>();
   private final ExecutorService fencer;
+  private final TopicRecordLimits limits;
   private boolean closed;
 
   public TransactionalProducerPool(KafkaClients clients, Map<String, Object> producerProperties, String idPrefix,
-                                   int size, ScheduledExecutorService scheduler) {
+                                   int size, ScheduledExecutorService scheduler, TopicRecordLimits limits) {
     this.clients = clients;
+    this.limits = limits;
     this.properties = new HashMap<>(producerProperties);
     this.scheduler = scheduler;
     for (int i = 0; i < size; i++) {
@@ -175,7 +177,9 @@ public final class TransactionalProducerPool implements AutoCloseable {
 
     /** Sends into the open transaction: call after {@link #begin} completed. */
     public RecordProducer records() {
-      return new RecordProducer(slot.producer(), ProxyMetrics.NONE, sends, () -> !ended, // keyed produce is not metered yet
+      // Keyed produce is not metered yet. After a failed send the transaction can only abort: send no more.
+      return new RecordProducer(slot.producer(), ProxyMetrics.NONE, limits, sends,
+          () -> !ended && sendFailure == null,
           e -> {
             if (sendFailure == null) {
               sendFailure = e;

@@ -132,6 +132,20 @@ class V3ProduceBatchTest {
     assertEquals(1, body.get("successes").get(1).get("offset").asLong());
   }
 
+  /** A record over its topic's max.message.bytes is refused on its own (413); the others are written. */
+  @Test
+  void aRecordOverItsTopicsMaxMessageBytesIs413() {
+    String t = Topics.create(SharedKafka.bootstrapServers(), 1, "v3b-", Map.of("max.message.bytes", "1024"));
+    JsonNode body = batch(t,
+        "{\"id\":\"small\",\"value\":{\"type\":\"STRING\",\"data\":\"x\"}},"
+            + "{\"id\":\"big\",\"value\":{\"type\":\"STRING\",\"data\":\"" + "y".repeat(2000) + "\"}},"
+            + "{\"id\":\"after\",\"value\":{\"type\":\"STRING\",\"data\":\"z\"}}").json();
+    assertEquals(List.of("small", "after"), ids(body.get("successes")), body.toString());
+    assertEquals(List.of("big"), ids(body.get("failures")));
+    assertEquals(413, body.get("failures").get(0).get("error_code").asInt());
+    assertEquals(2, read(t, 0, 2).size());
+  }
+
   @Test
   void batchValidationsAre42208() {
     String t = "any";
