@@ -139,12 +139,13 @@ public final class TopicRecordLimits {
     long body = 1 + 1 + 1; // attributes, timestamp delta 0, offset delta 0
     body += field(record.key());
     body += field(record.value());
-    Header[] headers = record.headers().toArray();
-    body += varintBytes(headers.length);
-    for (Header h : headers) {
+    int headers = 0;
+    for (Header h : record.headers()) {
+      headers++;
       body += field(h.key().getBytes(StandardCharsets.UTF_8));
       body += field(h.value());
     }
+    body += varintBytes(headers);
     return BATCH_OVERHEAD_BYTES + varintBytes(body) + body;
   }
 
