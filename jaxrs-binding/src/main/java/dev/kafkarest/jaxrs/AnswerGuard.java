@@ -31,6 +31,15 @@ final class AnswerGuard {
   private final GuardedOutput output = new GuardedOutput();
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile Thread writer;
+  private volatile boolean clientLeft;
+
+  /** The runtime's entity for {@code body}, written through this guard. */
+  record Entity(Body body, AnswerGuard guard) implements jakarta.ws.rs.core.StreamingOutput {
+    @Override
+    public void write(OutputStream out) {
+      guard.write(body, out);
+    }
+  }
 
   /** Writes {@code body}; a failed write (the client went away) ends it quietly, as nothing can be answered. */
   void write(Body body, OutputStream out) {
@@ -38,8 +47,14 @@ final class AnswerGuard {
     try {
       body.writeTo(output.wrap(out));
     } catch (IOException e) {
+      clientLeft = true;
       log.debug("Answer not written to its end (client gone?)", e);
     }
+  }
+
+  /** Whether the answer's body ended because a write failed: the client went away (or the container ended it). */
+  boolean clientLeft() {
+    return clientLeft;
   }
 
   /** The runtime has done all it does with the request (the answer's completion callback). */

@@ -66,6 +66,7 @@ public final class KafkaRestFeature implements Feature, AutoCloseable {
     if (owned) {
       JerseyShutdown.register(context, this::close);
     }
+    context.register(new QuietCloseAfterClientLeft());
     Object servletHooks = mount.servletHooks();
     if (servletHooks != null) {
       context.register(servletHooks);

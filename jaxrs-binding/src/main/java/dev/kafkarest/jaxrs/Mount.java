@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URI;
@@ -109,7 +108,7 @@ final class Mount {
     response.headers().forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
     Body body = response.body();
     if (body != Body.EMPTY) {
-      builder.entity((StreamingOutput) out -> guard.write(body, out));
+      builder.entity(new AnswerGuard.Entity(body, guard));
     }
     return builder.build();
   }
