@@ -4,9 +4,11 @@ import dev.kafkarest.metrics.ProxyMetrics;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
  * The proxy's one way to hand records to Kafka, shared by v2 and v3: every produce endpoint goes through the one
@@ -72,16 +74,22 @@ public final class RecordProducer {
 
   private CompletableFuture<RecordMetadata> sendNow(ProducerRecord<byte[], byte[]> record) {
     CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
+    Callback done = metrics.produced(record, (metadata, failure) -> {
+      if (failure != null) {
+        failed.accept(failure);
+        acknowledged.completeExceptionally(failure);
+      } else {
+        acknowledged.complete(metadata);
+      }
+    });
     try {
       limits.check(record);
-      producer.send(record, metrics.produced(record, (metadata, failure) -> {
-        if (failure != null) {
-          failed.accept(failure);
-          acknowledged.completeExceptionally(failure);
-        } else {
-          acknowledged.complete(metadata);
-        }
-      }));
+    } catch (RecordTooLargeException e) {
+      done.onCompletion(null, e); // metered as a failed record, like one the producer refuses
+      return acknowledged;
+    }
+    try {
+      producer.send(record, done);
     } catch (RuntimeException e) {
       failed.accept(e);
       acknowledged.completeExceptionally(e);

@@ -443,14 +443,14 @@ class IdempotentProduceTest {
 
   /**
    * A record over its topic's max.message.bytes among others: the whole request is refused (413) at once, with the
-   * topic's limit in the message, and nothing is sent. Handed to the producer, the batch the broker refuses was split
-   * and retried: answered 413 with Kafka's generic message here, and 503 at the request's bound when the split kept
-   * giving the same batch (seen with a 3 s bound).
+   * topic's limit in the message, and nothing of it is committed (the record before it was sent, then aborted).
+   * Handed to the producer, the batch the broker refuses was split and retried: answered 413 with Kafka's generic
+   * message here, and 503 at the request's bound when the split kept giving the same batch (seen with a 3 s bound).
    */
   @Test
   void aRecordOverTheTopicsLimitAmongOthersFailsTheRequestAtOnce() {
     String t = Topics.create(SharedKafka.bootstrapServers(), 1, "idem-", Map.of("max.message.bytes", "1024"));
-    Answer big = v2(node1, t, "k-big-among", "y".repeat(2000) + ",a");
+    Answer big = v2(node1, t, "k-big-among", "refused," + "y".repeat(2000));
     assertEquals(413, big.status(), big.text());
     assertTrue(big.text().contains("max.message.bytes (1024)"), big.text());
     Answer fits = v2(node1, t, "k-fits", "a,b");

@@ -11,9 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -50,6 +54,38 @@ class TopicRecordLimitsTest {
         RecordTooLargeException e = assertThrows(RecordTooLargeException.class, () -> limits.check(over));
         assertEquals("The record is 1025 bytes in a batch of its own, more than the topic's max.message.bytes (1024).",
             e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * A refusal does not rest on a limit read long ago: raised on the topic, it is read again at the next record over
+   * the old one (here within 54 s of a test clock, well before the minute's refresh).
+   */
+  @Test
+  void aRaisedLimitIsReadAgainBeforeARefusal() throws Exception {
+    String topic = Topics.create(SharedKafka.bootstrapServers(), 1, "limits-",
+        Map.of("max.message.bytes", Integer.toString(LIMIT)));
+    AtomicLong now = new AtomicLong();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+      TopicRecordLimits limits = new TopicRecordLimits(admin, now::get);
+      ProducerRecord<byte[], byte[]> twoKiB = sized(topic, 2048, false);
+      assertThrows(RecordTooLargeException.class, () -> limits.check(twoKiB));
+      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
+          new AlterConfigOp(new ConfigEntry("max.message.bytes", "4096"), AlterConfigOp.OpType.SET))))
+          .all().get(10, TimeUnit.SECONDS);
+      assertThrows(RecordTooLargeException.class, () -> limits.check(twoKiB), "a limit read just now is trusted");
+      for (int i = 1; ; i++) {
+        now.addAndGet(TimeUnit.SECONDS.toNanos(6));
+        try {
+          limits.check(twoKiB);
+          break;
+        } catch (RecordTooLargeException e) {
+          if (i == 9) {
+            throw new AssertionError("the raised limit was not read again", e);
+          }
+          Thread.sleep(200); // the broker applies the change through its metadata log
+        }
       }
     }
   }

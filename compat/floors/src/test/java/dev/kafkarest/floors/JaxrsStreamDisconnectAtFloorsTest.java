@@ -24,7 +24,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Not solved yet: Jersey ends the request with {@code AsyncContext.complete()} after the failed body read,
  * which Tomcat leaves counted as in progress (3 of 3 here); the servlet binding's way out, a re-dispatch that
- * returns at once, would re-enter Jersey as a new request. The test reproduces it and stays disabled until then.
+ * returns at once, would re-enter Jersey as a new request. What a probe showed: the listener the binding adds is
+ * registered, but neither its onComplete nor its onError ever fires; Tomcat's async state stays COMPLETING after
+ * Jersey's complete(), and a second complete() from the binding (in Jersey's completion callback) is refused with
+ * "Calling [asyncComplete()] is not valid for a request with Async state [COMPLETING]". The test reproduces it and
+ * stays disabled until then.
  */
 @ExtendWith(SharedKafka.class)
 class JaxrsStreamDisconnectAtFloorsTest {
