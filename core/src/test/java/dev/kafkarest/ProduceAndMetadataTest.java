@@ -239,6 +239,12 @@ class ProduceAndMetadataTest {
     List<ConsumerRecord<byte[], byte[]>> written = readAll(topic, 1, 2);
     assertEquals(List.of("\"a\"", "\"b\""),
         written.stream().map(c -> new String(c.value(), StandardCharsets.UTF_8)).toList());
+    // Records that only together exceed the limit are all written: the producer's split of their batch converges.
+    String fourHundred = "{\"value\":\"" + "z".repeat(400) + "\"}";
+    Reply together = calls.post("/topics/" + topic, MediaTypes.JSON_V2,
+        "{\"records\":[" + String.join(",", fourHundred, fourHundred, fourHundred, fourHundred) + "]}");
+    assertEquals(200, together.status(), together.body());
+    together.json().get("offsets").forEach(o -> assertTrue(o.get("error_code").isNull(), together.body()));
   }
 
   @Test
