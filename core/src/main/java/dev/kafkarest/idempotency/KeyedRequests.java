@@ -364,13 +364,16 @@ public final class KeyedRequests implements AutoCloseable {
             if (failed != null) {
               return CompletableFuture.failedFuture(failed); // known not committed: aborted below
             }
-            StoredAnswer stored = store(response);
+            byte[] body = bodyOf(response);
+            StoredAnswer stored = StoredAnswer.of(response.status(), response.contentType(), body);
             Marker.Answer answer = new Marker.Answer(claimId, fingerprint, clock.millis(), stored);
             return lease.commit(record(answer))
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(new CommitOutcomeUnknown(e)))
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                    ExceptionMapper.unwrap(e) instanceof TransactionalProducerPool.NotCommitted notCommitted
+                        ? answerRefused(notCommitted.getCause()) : new CommitOutcomeUnknown(e)))
                 .thenApply(v -> {
                   states.answered(scopedKey, answer);
-                  return stored.toResponse(false);
+                  return stored.toResponse(body, false);
                 });
           })
           .exceptionallyCompose(e -> {
@@ -423,14 +426,24 @@ public final class KeyedRequests implements AutoCloseable {
     }
   }
 
-  private static StoredAnswer store(RestResponse response) {
+  private static byte[] bodyOf(RestResponse response) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     try {
       response.body().writeTo(body);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return new StoredAnswer(response.status(), response.contentType(), body.toByteArray());
+    return body.toByteArray();
+  }
+
+  /** The answer could not be added to the transaction, which therefore was not committed. */
+  private static Throwable answerRefused(Throwable cause) {
+    if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+      return new RestException(Errors.PAYLOAD_TOO_LARGE, Errors.PAYLOAD_TOO_LARGE, "The answer to this request is "
+          + "too large to be stored with its Idempotency-Key (" + ExceptionMapper.safeKafkaMessage(cause) + "); "
+          + "nothing was written. Send fewer records per keyed request.", cause);
+    }
+    return cause;
   }
 
   /** The key as stored: a hash of the caller's principal and the key, so callers never share a key. */

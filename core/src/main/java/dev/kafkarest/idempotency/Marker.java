@@ -18,7 +18,10 @@ sealed interface Marker {
   byte CLAIM = 1;
   byte RELEASE = 2;
   byte CHECK = 3;
+  /** An answer with its body as is: written by earlier versions, still read. */
   byte ANSWER = 4;
+  /** An answer with its body deflated ({@link StoredAnswer}); versions before it skip it as unknown. */
+  byte DEFLATED_ANSWER = 5;
 
   /**
    * @param transactionalId the producer the owner runs the request with: the one to fence on a take-over
@@ -62,13 +65,13 @@ sealed interface Marker {
         out.writeUTF(c.claimId());
         out.writeLong(c.at());
       } else if (marker instanceof Answer a) {
-        out.writeByte(ANSWER);
+        out.writeByte(DEFLATED_ANSWER);
         out.writeUTF(a.claimId());
         writeBytes(out, a.fingerprint());
         out.writeLong(a.createdAt());
         out.writeInt(a.answer().status());
         out.writeUTF(a.answer().contentType() == null ? "" : a.answer().contentType());
-        writeBytes(out, a.answer().body());
+        writeBytes(out, a.answer().deflated());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -82,7 +85,8 @@ sealed interface Marker {
       return null;
     }
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value))) {
-      switch (in.readByte()) {
+      byte kind = in.readByte();
+      switch (kind) {
         case CLAIM:
           return new Claim(in.readUTF(), readBytes(in), in.readUTF(), in.readLong());
         case RELEASE:
@@ -90,13 +94,16 @@ sealed interface Marker {
         case CHECK:
           return new Check(in.readUTF(), in.readLong());
         case ANSWER:
+        case DEFLATED_ANSWER:
           String claimId = in.readUTF();
           byte[] fingerprint = readBytes(in);
           long createdAt = in.readLong();
           int status = in.readInt();
           String type = in.readUTF();
-          return new Answer(claimId, fingerprint, createdAt,
-              new StoredAnswer(status, type.isEmpty() ? null : type, readBytes(in)));
+          String contentType = type.isEmpty() ? null : type;
+          byte[] body = readBytes(in);
+          return new Answer(claimId, fingerprint, createdAt, kind == ANSWER
+              ? StoredAnswer.of(status, contentType, body) : StoredAnswer.ofDeflated(status, contentType, body));
         default:
           return null;
       }

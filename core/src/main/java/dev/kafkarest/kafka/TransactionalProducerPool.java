@@ -202,7 +202,17 @@ public final class TransactionalProducerPool implements AutoCloseable {
     public CompletableFuture<Void> commit(ProducerRecord<byte[], byte[]> last) {
       end();
       return slot.run(() -> {
-        slot.producer().send(last);
+        try {
+          limits.check(last);
+          java.util.concurrent.Future<?> sent = slot.producer().send(last);
+          if (sent.isDone()) {
+            sent.get(); // refused at once (over max.request.size): the transaction cannot commit
+          }
+        } catch (RuntimeException e) {
+          throw new NotCommitted(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new NotCommitted(e.getCause());
+        }
         slot.commit();
       });
     }
@@ -221,6 +231,13 @@ public final class TransactionalProducerPool implements AutoCloseable {
         released = true;
       }
       giveBack(slot);
+    }
+  }
+
+  /** {@link Lease#commit}'s last record was refused before the commit was tried: nothing was committed. */
+  public static final class NotCommitted extends RuntimeException {
+    NotCommitted(Throwable cause) {
+      super(cause.getMessage(), cause);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kafkarest.error.RestException;
@@ -46,7 +47,7 @@ class IdempotencyKeyTest {
   void markersSurviveTheirEncoding() {
     byte[] fp = "fingerprint".getBytes(StandardCharsets.UTF_8);
     Marker.Answer a = (Marker.Answer) Marker.decode(Marker.encode(new Marker.Answer("c1", fp, 42L,
-        new StoredAnswer(207, "application/json", "{\"x\":1}".getBytes(StandardCharsets.UTF_8)))));
+        StoredAnswer.of(207, "application/json", "{\"x\":1}".getBytes(StandardCharsets.UTF_8)))));
     assertEquals("c1", a.claimId());
     assertArrayEquals(fp, a.fingerprint());
     assertEquals(42L, a.createdAt());
@@ -60,5 +61,37 @@ class IdempotencyKeyTest {
     assertNull(Marker.decode(new byte[] {99}), "an unknown kind is skipped");
     assertNull(Marker.decode(new byte[] {Marker.ANSWER, 0}), "a cut record is skipped");
     assertEquals("abc", Marker.scopedKey(Marker.recordKey("abc", c)));
+  }
+
+  /** Answers are stored deflated: a large one fits a record; one stored as is, by an earlier version, still reads. */
+  @Test
+  void answersAreStoredDeflatedAndAnswersStoredAsIsStillRead() throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 6000; i++) {
+      lines.append("{\"error_code\":200,\"cluster_id\":\"c\",\"topic_name\":\"t\",\"partition_id\":0,\"offset\":")
+          .append(i).append(",\"timestamp\":\"2026-12-01T23:00:00.000Z\",\"value\":{\"type\":\"STRING\",\"size\":5}}\n");
+    }
+    byte[] body = lines.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] encoded = Marker.encode(new Marker.Answer("c1", new byte[32], 1L, StoredAnswer.of(200, "application/json",
+        body)));
+    assertTrue(encoded.length < body.length / 10, encoded.length + " bytes for an answer of " + body.length);
+    Marker.Answer back = (Marker.Answer) Marker.decode(encoded);
+    assertArrayEquals(body, back.answer().body());
+
+    java.io.ByteArrayOutputStream old = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(old)) {
+      out.writeByte(Marker.ANSWER);
+      out.writeUTF("c2");
+      out.writeInt(2);
+      out.write(new byte[] {1, 2});
+      out.writeLong(3L);
+      out.writeInt(207);
+      out.writeUTF("application/json");
+      out.writeInt(7);
+      out.write("{\"x\":1}".getBytes(StandardCharsets.UTF_8));
+    }
+    Marker.Answer earlier = (Marker.Answer) Marker.decode(old.toByteArray());
+    assertEquals(207, earlier.answer().status());
+    assertEquals("{\"x\":1}", new String(earlier.answer().body(), StandardCharsets.UTF_8));
   }
 }

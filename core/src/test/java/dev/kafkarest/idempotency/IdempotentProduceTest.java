@@ -459,6 +459,48 @@ class IdempotentProduceTest {
   }
 
   /**
+   * A keyed v3 stream of 6000 records answers about 1.3 MB, more than one record of the marker topic holds: the
+   * answer is stored deflated, and the retry gets it byte for byte. Stored as is, the answer's send failed and the
+   * request answered 503 "may or may not have been committed", every time.
+   */
+  @Test
+  void aLargeAnswerIsStoredAndReplayed() {
+    String t = topic();
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 6000; i++) {
+      body.append("{\"value\":{\"type\":\"STRING\",\"data\":\"v").append(i).append("\"}}");
+    }
+    Answer first = streamCall(node1, t, body.toString(), "Idempotency-Key", "k-large-answer");
+    assertEquals(200, first.status(), first.text().substring(0, Math.min(300, first.text().length())));
+    assertTrue(first.body().length > 1024 * 1024, first.body().length + " bytes");
+    Answer again = streamCall(node2, t, body.toString(), "Idempotency-Key", "k-large-answer");
+    assertTrue(again.replayed());
+    assertArrayEquals(first.body(), again.body());
+    assertEquals(6000, committed(t).size());
+  }
+
+  /** An answer too large to store even deflated: 413, nothing committed, where it was 503 "may or may not". */
+  @Test
+  void anAnswerTooLargeToStoreIs413AndNothingIsWritten() {
+    String markers = Topics.create(SharedKafka.bootstrapServers(), 1, "_idem_small_",
+        Map.of("max.message.bytes", "2048", "cleanup.policy", "compact,delete"));
+    String t = topic();
+    try (KafkaRest small = KafkaRest.create(KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
+        .set(KafkaRestConfig.ID, "node-small-" + markers)
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC, markers)
+        .set(KafkaRestConfig.IDEMPOTENCY_REQUEST_TIMEOUT_MS, "20000")
+        .build())) {
+      String many = String.join(",", java.util.Collections.nCopies(1000, "x"));
+      Answer refused = v2(small, t, "k-many", many);
+      assertEquals(413, refused.status(), refused.text());
+      assertTrue(refused.text().contains("too large to be stored"), refused.text());
+      Answer one = v2(small, t, "k-one", "y");
+      assertEquals(200, one.status(), one.text());
+      assertEquals(List.of("\"y\""), committed(t));
+    }
+  }
+
+  /**
    * A body that fails the request's own checks is answered before anything of it reaches Kafka: no claim is
    * written, so a corrected request with the same key goes through at once (it used to wait out the claim).
    */
