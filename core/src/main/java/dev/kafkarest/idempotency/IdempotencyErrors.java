@@ -33,6 +33,13 @@ public final class IdempotencyErrors {
         + why + "). Retry with the same key: the retry gets the stored answer, or writes the records once.");
   }
 
+  /** The key's request was written, but the answer stored for it cannot be read back (a damaged record). */
+  static RestException answerUnreadable(Throwable why) {
+    return new RestException(500, dev.kafkarest.error.Errors.KAFKA_ERROR, "The request with this Idempotency-Key "
+        + "was written, but its stored answer cannot be read (" + why.getMessage() + "). Do not send it again: it "
+        + "would not be written twice, and it would get this answer again.", why);
+  }
+
   static RestException notWritten(String why) {
     return new RestException(503, NOT_WRITTEN, "The request's transaction was not committed (" + why
         + "); nothing was written. Retry with the same key.");

@@ -231,11 +231,15 @@ public final class KeyedRequests implements AutoCloseable {
     return IdempotencyErrors.notWritten(ExceptionMapper.safeKafkaMessage(cause));
   }
 
-  private static RestResponse replay(Marker.Answer answer, byte[] fingerprint) {
+  static RestResponse replay(Marker.Answer answer, byte[] fingerprint) {
     if (!Arrays.equals(answer.fingerprint(), fingerprint)) {
       throw IdempotencyErrors.keyReused();
     }
-    return answer.answer().toResponse(true);
+    try {
+      return answer.answer().toResponse(true);
+    } catch (IllegalStateException e) {
+      throw IdempotencyErrors.answerUnreadable(e); // never as if unanswered: that would write the records again
+    }
   }
 
   /** One keyed request, from claim to answer. */
@@ -443,7 +447,7 @@ public final class KeyedRequests implements AutoCloseable {
           + "too large to be stored with its Idempotency-Key (" + ExceptionMapper.safeKafkaMessage(cause) + "); "
           + "nothing was written. Send fewer records per keyed request.", cause);
     }
-    return cause;
+    return IdempotencyErrors.notWritten(ExceptionMapper.safeKafkaMessage(cause));
   }
 
   /** The key as stored: a hash of the caller's principal and the key, so callers never share a key. */

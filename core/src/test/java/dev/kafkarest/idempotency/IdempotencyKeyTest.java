@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kafkarest.error.RestException;
 import java.nio.charset.StandardCharsets;
@@ -90,6 +90,12 @@ class IdempotencyKeyTest {
       out.writeInt(7);
       out.write("{\"x\":1}".getBytes(StandardCharsets.UTF_8));
     }
+    Marker.Answer bad = new Marker.Answer("c3", new byte[32], 1L,
+        StoredAnswer.ofDeflated(200, "application/json", new byte[] {-1, 0, 18})); // a damaged record's body
+    RestException unreadable = assertThrows(RestException.class, () -> KeyedRequests.replay(bad, new byte[32]));
+    assertEquals(500, unreadable.status());
+    assertTrue(unreadable.getMessage().contains("was written"), unreadable.getMessage());
+
     Marker.Answer earlier = (Marker.Answer) Marker.decode(old.toByteArray());
     assertEquals(207, earlier.answer().status());
     assertEquals("{\"x\":1}", new String(earlier.answer().body(), StandardCharsets.UTF_8));
