@@ -507,6 +507,23 @@ class IdempotentProduceTest {
     }
   }
 
+  /** The same when the producer refuses the answer at once (over its max.request.size): 413, nothing committed. */
+  @Test
+  void anAnswerOverTheProducersRequestSizeIs413() {
+    String t = topic();
+    try (KafkaRest small = KafkaRest.create(KafkaRestConfig.builder().bootstrapServers(SharedKafka.bootstrapServers())
+        .set(KafkaRestConfig.ID, "node-small-requests-" + markerTopic)
+        .set(KafkaRestConfig.IDEMPOTENCY_TOPIC, markerTopic)
+        .set(KafkaRestConfig.IDEMPOTENCY_REQUEST_TIMEOUT_MS, "20000")
+        .set("producer.max.request.size", "2048")
+        .build())) {
+      Answer refused = v2(small, t, "k-many-small", String.join(",", java.util.Collections.nCopies(1000, "x")));
+      assertEquals(413, refused.status(), refused.text());
+      assertTrue(refused.text().contains("too large to be stored"), refused.text());
+      assertEquals(List.of(), committed(t));
+    }
+  }
+
   /**
    * A body that fails the request's own checks is answered before anything of it reaches Kafka: no claim is
    * written, so a corrected request with the same key goes through at once (it used to wait out the claim).
