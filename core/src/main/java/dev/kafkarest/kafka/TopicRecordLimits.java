@@ -158,7 +158,7 @@ public final class TopicRecordLimits {
   }
 
   private org.apache.kafka.common.KafkaFuture<Config> describe(String topic) {
-    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    ConfigResource resource = ConfigAdmin.topic(topic);
     return admin.describeConfigs(Set.of(resource)).values().get(resource);
   }
 

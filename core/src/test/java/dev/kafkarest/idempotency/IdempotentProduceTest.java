@@ -420,8 +420,7 @@ class IdempotentProduceTest {
   /**
    * A record the broker refuses (larger than the topic's max.message.bytes) fails the transaction: the answer is
    * that error, known to have written nothing (it used to be a 503 that said the outcome was unknown), nothing is
-   * stored, and a retry is refused the same way. One record: a rejected batch of several is split and sent again
-   * by the producer, which loops while they still fit in one batch (see the README's limits).
+   * stored, and a retry is refused the same way.
    */
   @Test
   void aRecordTheBrokerRefusesFailsTheWholeRequest() {
@@ -431,11 +430,7 @@ class IdempotentProduceTest {
     assertEquals(413, big.status(), big.text());
     assertTrue(big.text().contains("nothing of this request was written"), big.text());
     // The claim is held until the abort is done (409 meanwhile); then the retry runs again and is refused again.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    Answer retry = v2(node1, t, "k-big", tooLarge);
-    while (retry.status() == 409 && System.nanoTime() < deadline) {
-      retry = v2(node1, t, "k-big", tooLarge);
-    }
+    Answer retry = retryWhileInFlight(node1, t, "k-big", tooLarge);
     assertEquals(413, retry.status(), retry.text());
     assertFalse(retry.replayed());
     assertEquals(List.of(), uncommitted(t));
@@ -495,11 +490,7 @@ class IdempotentProduceTest {
       assertEquals(413, refused.status(), refused.text());
       assertTrue(refused.text().contains("too large to be stored"), refused.text());
       // The claim is given back once the abort is done (409 meanwhile): the retry is refused the same way.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      Answer retry = v2(small, t, "k-many", many);
-      while (retry.status() == 409 && System.nanoTime() < deadline) {
-        retry = v2(small, t, "k-many", many);
-      }
+      Answer retry = retryWhileInFlight(small, t, "k-many", many);
       assertEquals(413, retry.status(), retry.text());
       Answer one = v2(small, t, "k-one", "y");
       assertEquals(200, one.status(), one.text());
@@ -543,6 +534,16 @@ class IdempotentProduceTest {
     assertEquals(200, fixed.status(), fixed.text());
     assertFalse(fixed.replayed());
     assertEquals(List.of("\"fixed\"", "\"w\""), committed(t).stream().sorted().toList());
+  }
+
+  /** Sends the keyed v2 request until it is no longer 409 (its earlier try still in flight), within 20 s. */
+  private static Answer retryWhileInFlight(KafkaRest rest, String topic, String key, String values) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    Answer answer = v2(rest, topic, key, values);
+    while (answer.status() == 409 && System.nanoTime() < deadline) {
+      answer = v2(rest, topic, key, values);
+    }
+    return answer;
   }
 
   /** The marker topic's records (its transactions' commit markers, written after the commit returns, aside). */
